@@ -1,0 +1,29 @@
+# Helpers that give every rayguard target the same flags.
+
+set(RAYGUARD_WARNINGS -Wall -Wextra -Werror)
+
+# rayguard_module(NAME <name> SOURCES <files...> DEPS <targets...>)
+# One static library per webhook/ folder, named rayguard_<name>. DEPS lists
+# the only libraries the module may use; that is how the layering is enforced.
+function(rayguard_module)
+  cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_library(rayguard_${M_NAME} STATIC ${M_SOURCES})
+  target_include_directories(rayguard_${M_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(rayguard_${M_NAME} PRIVATE ${RAYGUARD_WARNINGS})
+  target_link_libraries(rayguard_${M_NAME} PUBLIC ${M_DEPS})
+endfunction()
+
+# rayguard_test(NAME <name> SOURCES <files...> DEPS <targets...> [LABELS <l...>])
+# A GoogleTest binary registered with CTest. Tests find fixtures through
+# RAYGUARD_SOURCE_DIR and the built binary through RAYGUARD_BINARY.
+function(rayguard_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_compile_options(${T_NAME} PRIVATE ${RAYGUARD_WARNINGS})
+  target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} rayguard_testing GTest::gtest GTest::gmock GTest::gtest_main)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
+endfunction()

@@ -1,0 +1,24 @@
+// rayguard: admission webhook and offline validator for KubeRay resources.
+#include <exception>
+#include <iostream>
+
+#include "webhook/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rayguard: admission checks for KubeRay RayCluster, RayJob and "
+               "RayService objects"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  rayguard::cli::AddVersionCommand(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors are exit code 2 (DESIGN.md); --help is success.
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::cerr << "rayguard: " << e.what() << "\n";
+    return 2;
+  }
+  return exit_code;
+}

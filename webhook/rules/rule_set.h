@@ -1,0 +1,28 @@
+#ifndef RAYGUARD_RULES_RULE_SET_H_
+#define RAYGUARD_RULES_RULE_SET_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "webhook/core/layer.h"
+#include "webhook/rules/rule.h"
+
+namespace rayguard::rules {
+
+// KubeRay's feature gates as `--feature-gates` sets them; unset gates take
+// KubeRay v1.7.0's defaults.
+struct RuleOptions {
+  std::map<std::string, bool> feature_gates;
+};
+
+// Every built-in rule, in catalogue order.
+const std::vector<Rule>& AllRules();
+
+// The layer that runs every built-in rule that applies to a resource's kind.
+std::unique_ptr<Layer> NewRuleLayer(const RuleOptions& options);
+
+}  // namespace rayguard::rules
+
+#endif  // RAYGUARD_RULES_RULE_SET_H_

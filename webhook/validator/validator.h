@@ -1,0 +1,77 @@
+#ifndef RAYGUARD_VALIDATOR_VALIDATOR_H_
+#define RAYGUARD_VALIDATOR_VALIDATOR_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "webhook/core/check_result.h"
+#include "webhook/core/layer.h"
+#include "webhook/core/resource.h"
+#include "webhook/core/result.h"
+
+namespace rayguard {
+
+// What to load and how to judge. Both front ends (serve, check) fill this
+// from their flags and config.
+struct ValidatorOptions {
+  std::string schemas_dir;                // generated JSON Schemas
+  std::vector<std::string> policy_dirs;   // ValidatingAdmissionPolicy YAML
+  std::string params_dir;                 // replaces each policies/params/
+  bool strict = false;                    // unknown fields are errors
+  bool skip_invalid_policies = false;
+  std::map<std::string, bool> feature_gates;  // KubeRay feature gates
+  // Rule id -> "off" or "warn", for teams phasing a rule in.
+  std::map<std::string, std::string> rule_overrides;
+};
+
+// The result of mutation: the final object and anything found on the way.
+struct MutationOutcome {
+  nlohmann::json object;
+  CheckResult result;
+};
+
+// The core both front ends call. Built once; every method is const and safe
+// to call from many threads. To reload, build a new Validator and swap it.
+class Validator {
+ public:
+  // Loads schemas, builds the rules and compiles every policy. Returns the
+  // first load error (naming the file) when something does not load.
+  static Result<std::unique_ptr<const Validator>> Create(
+      const ValidatorOptions& options);
+
+  // For tests and embedders: a validator over explicit layers.
+  Validator(std::vector<std::unique_ptr<Layer>> layers,
+            std::vector<std::unique_ptr<MutatingLayer>> mutators,
+            std::map<std::string, std::string> rule_overrides = {});
+
+  // True for ray.io RayCluster, RayJob and RayService objects; every other
+  // object is allowed unchecked.
+  static bool Handles(const nlohmann::json& object);
+
+  // Runs every layer on `resource` (CRD defaults applied first).
+  CheckResult Check(const Resource& resource) const;
+
+  // Returns `object` with CRD defaults applied, as the API server stores it.
+  nlohmann::json ApplyDefaults(nlohmann::json object) const;
+
+  // Runs the mutating layers on a copy of resource.object.
+  Result<MutationOutcome> Mutate(const Resource& resource) const;
+
+  // Names of the layers, in the order they run (for logs and readiness).
+  std::vector<std::string> LayerNames() const;
+
+ private:
+  void ApplyOverrides(Findings* findings) const;
+
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<std::unique_ptr<MutatingLayer>> mutators_;
+  std::map<std::string, std::string> rule_overrides_;
+};
+
+}  // namespace rayguard
+
+#endif  // RAYGUARD_VALIDATOR_VALIDATOR_H_
