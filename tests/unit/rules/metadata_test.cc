@@ -39,7 +39,7 @@ TEST(MetadataRulesTest, RejectsNonDns1035Name) {
   obj["metadata"]["name"] = "1-Cluster";
   Findings f = CheckCluster(obj);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].ToString().substr(0, 41),
+  EXPECT_EQ(f[0].ToString().substr(0, 40),
             "metadata.name: Invalid value: \"1-Cluster");
 }
 
