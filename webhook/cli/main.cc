@@ -1,4 +1,5 @@
 // rayguard: admission webhook and offline validator for KubeRay resources.
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
@@ -9,7 +10,10 @@ int main(int argc, char** argv) {
                "RayService objects"};
   app.require_subcommand(1);
   int exit_code = 0;
-  rayguard::cli::AddVersionCommand(app, &exit_code);
+  auto& registry = rayguard::cli::CommandRegistry();
+  std::sort(registry.begin(), registry.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [order, add] : registry) add(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

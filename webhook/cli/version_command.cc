@@ -10,6 +10,7 @@
 #include "webhook/cli/commands.h"
 
 namespace rayguard::cli {
+namespace {
 
 void AddVersionCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("version", "Print version, git commit "
@@ -27,5 +28,9 @@ void AddVersionCommand(CLI::App& app, int* exit_code) {
     *exit_code = 0;
   });
 }
+
+const CommandRegistration kVersion(90, AddVersionCommand);
+
+}  // namespace
 
 }  // namespace rayguard::cli
