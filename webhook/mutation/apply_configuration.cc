@@ -101,8 +101,9 @@ class Merger {
       auto it = target->find(key);
       if (it == target->end()) {
         // Merge into an empty value so list keys are checked here too.
-        it = target->emplace(key, value.is_structured() ? json(value.type())
-                                                        : value)
+        it = target
+                 ->emplace(key,
+                           value.is_structured() ? json(value.type()) : value)
                  .first;
       }
       Status s = Value(&*it, value, child, path.Child(key));

@@ -55,8 +55,48 @@ Result<MutationOutcome> Validator::Mutate(const Resource& resource) const {
     Status s = m->Mutate(resource, &out.object, &out.result);
     if (!s.ok()) return s.WithPrefix(std::string(m->name()));
   }
+  if (Status s = CheckMutatedSchema(resource, out.object); !s.ok()) return s;
   ApplyOverrides(&out.result.findings);
   return out;
+}
+
+// The structural errors of `object` (defaulted first) by the schema layer.
+std::vector<std::string> Validator::SchemaErrors(const Resource& resource,
+                                                 const nlohmann::json& object,
+                                                 const Layer& schema) const {
+  Resource r;
+  r.admission = resource.admission;
+  r.object = ApplyDefaults(object);
+  CheckResult checked;
+  schema.Check(r, &checked);
+  std::vector<std::string> errors;
+  for (const Finding& f : checked.findings) {
+    if (f.severity == Severity::kError) errors.push_back(f.ToString());
+  }
+  return errors;
+}
+
+// /mutate must never answer with a patch that makes the object fail its
+// schema; errors the object had before mutation are /validate's business.
+Status Validator::CheckMutatedSchema(const Resource& resource,
+                                     const nlohmann::json& mutated) const {
+  if (mutated == resource.object) return Status::Ok();
+  auto schema = std::find_if(layers_.begin(), layers_.end(), [](const auto& l) {
+    return l->name() == "schema";
+  });
+  if (schema == layers_.end()) return Status::Ok();
+  std::vector<std::string> after = SchemaErrors(resource, mutated, **schema);
+  if (after.empty()) return Status::Ok();
+  std::vector<std::string> before =
+      SchemaErrors(resource, resource.object, **schema);
+  std::string added;
+  for (const std::string& e : after) {
+    if (std::find(before.begin(), before.end(), e) != before.end()) continue;
+    added += (added.empty() ? "" : "; ") + e;
+  }
+  if (added.empty()) return Status::Ok();
+  return Status::InvalidArgument(
+      "mutation would make the object fail its schema: " + added);
 }
 
 std::vector<std::string> Validator::LayerNames() const {

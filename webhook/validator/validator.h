@@ -58,7 +58,9 @@ class Validator {
   // Returns `object` with CRD defaults applied, as the API server stores it.
   nlohmann::json ApplyDefaults(nlohmann::json object) const;
 
-  // Runs the mutating layers on a copy of resource.object.
+  // Runs the mutating layers on a copy of resource.object. Fails (and the
+  // webhook denies) when mutation does not settle or would make the object
+  // fail its schema (errors the object already had do not count).
   Result<MutationOutcome> Mutate(const Resource& resource) const;
 
   // Names of the layers, in the order they run (for logs and readiness).
@@ -66,6 +68,11 @@ class Validator {
 
  private:
   void ApplyOverrides(Findings* findings) const;
+  Status CheckMutatedSchema(const Resource& resource,
+                            const nlohmann::json& mutated) const;
+  std::vector<std::string> SchemaErrors(const Resource& resource,
+                                        const nlohmann::json& object,
+                                        const Layer& schema) const;
 
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::unique_ptr<MutatingLayer>> mutators_;
