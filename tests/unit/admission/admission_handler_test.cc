@@ -1,0 +1,209 @@
+#include "webhook/admission/admission_handler.h"
+
+#include <stdexcept>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/testing/fixtures.h"
+
+namespace rayguard::admission {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+AdmissionRequest LoadRequest(const std::string& name) {
+  Result<AdmissionRequest> r = DecodeReview(
+      testing::ReadFile(testing::FixturePath("admission/" + name)));
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? *r : AdmissionRequest{};
+}
+
+// The validator `rayguard serve` builds from the bundled files.
+AdmissionHandler RealHandler() {
+  std::shared_ptr<const Validator> v = Validator::Create({}).value();
+  return AdmissionHandler([v] { return v; });
+}
+
+// A layer that reports what a test asks for, or throws.
+class ScriptedLayer : public Layer {
+ public:
+  explicit ScriptedLayer(Findings findings, bool throws = false)
+      : findings_(std::move(findings)), throws_(throws) {}
+  std::string_view name() const override { return "scripted"; }
+  void Check(const Resource& resource, CheckResult* result) const override {
+    if (throws_) throw std::runtime_error("layer blew up");
+    seen_operation = resource.admission.operation;
+    seen_old = resource.admission.old_object;
+    for (const Finding& f : findings_) result->findings.push_back(f);
+    result->audit_annotations["scripted/checked"] = "true";
+  }
+  mutable std::string seen_operation;
+  mutable nlohmann::json seen_old;
+
+ private:
+  Findings findings_;
+  bool throws_;
+};
+
+class AddsLabel : public MutatingLayer {
+ public:
+  std::string_view name() const override { return "adds-label"; }
+  Status Mutate(const Resource&, nlohmann::json* object,
+                CheckResult*) const override {
+    (*object)["metadata"]["labels"]["team"] = "ml";
+    return Status::Ok();
+  }
+};
+
+AdmissionHandler HandlerOver(std::shared_ptr<const Validator> v) {
+  return AdmissionHandler([v] { return v; });
+}
+
+std::shared_ptr<const Validator> ValidatorWith(
+    std::shared_ptr<ScriptedLayer>* out, Findings findings,
+    bool throws = false) {
+  auto layer = std::make_unique<ScriptedLayer>(std::move(findings), throws);
+  // The Validator owns the layer; keep a non-owning alias for assertions.
+  *out = std::shared_ptr<ScriptedLayer>(std::shared_ptr<void>(), layer.get());
+  std::vector<std::unique_ptr<Layer>> layers;
+  layers.push_back(std::move(layer));
+  return std::make_shared<const Validator>(std::move(layers),
+                                           std::vector<std::unique_ptr<MutatingLayer>>{});
+}
+
+Finding Warning(std::string rule, std::string path, std::string message) {
+  Finding f;
+  f.severity = Severity::kWarning;
+  f.rule = std::move(rule);
+  f.path = std::move(path);
+  f.message = std::move(message);
+  return f;
+}
+
+TEST(AdmissionHandlerTest, AllowsTheKubeRaySample) {
+  AdmissionResponse r = RealHandler().Validate(LoadRequest("raycluster_create_v1.json"));
+  EXPECT_TRUE(r.allowed);
+  EXPECT_EQ(r.uid, "705ab4f5-6393-11e8-b7cc-42010a800002");
+  EXPECT_EQ(r.verdict, "allowed");
+  EXPECT_THAT(r.rules, IsEmpty());
+}
+
+TEST(AdmissionHandlerTest, DeniesBadNameWithEveryErrorAndItsPath) {
+  AdmissionResponse r = RealHandler().Validate(LoadRequest("raycluster_bad_name_v1.json"));
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.code, 422);
+  EXPECT_EQ(r.reason, "Invalid");
+  EXPECT_EQ(r.verdict, "denied");
+  EXPECT_THAT(r.message,
+              HasSubstr("RayCluster.ray.io \"Train-Cluster-For-The-Very-Long-"
+                        "Named-Research-Team\" is invalid: [metadata.name: "
+                        "Invalid value: \"Train-Cluster-For-The-Very-Long-"
+                        "Named-Research-Team\": must be no more than 47 "
+                        "characters, metadata.name: Invalid value:"));
+  ASSERT_EQ(r.causes.size(), 2u);
+  EXPECT_EQ(r.causes[0].field, "metadata.name");
+  EXPECT_EQ(r.causes[0].reason, "FieldValueInvalid");
+  EXPECT_THAT(r.rules, ElementsAre("kuberay/raycluster-name",
+                                   "kuberay/raycluster-name"));
+}
+
+TEST(AdmissionHandlerTest, DryRunIsJudgedTheSameWay) {
+  AdmissionResponse r =
+      RealHandler().Validate(LoadRequest("raycluster_bad_name_dry_run_v1.json"));
+  EXPECT_FALSE(r.allowed);
+}
+
+TEST(AdmissionHandlerTest, AllowsDeleteAndOtherKindsUnchecked) {
+  std::shared_ptr<ScriptedLayer> layer;
+  auto handler = HandlerOver(ValidatorWith(&layer, {}, /*throws=*/true));
+  for (const char* name : {"raycluster_delete_v1.json", "pod_create_v1.json"}) {
+    AdmissionResponse r = handler.Validate(LoadRequest(name));
+    EXPECT_TRUE(r.allowed) << name;
+    EXPECT_EQ(r.verdict, "skipped") << name;
+  }
+}
+
+TEST(AdmissionHandlerTest, UpdatePassesOldObjectToTheChecks) {
+  std::shared_ptr<ScriptedLayer> layer;
+  auto handler = HandlerOver(ValidatorWith(&layer, {}));
+  AdmissionResponse r = handler.Validate(LoadRequest("raycluster_update_v1beta1.json"));
+  EXPECT_TRUE(r.allowed);
+  EXPECT_EQ(layer->seen_operation, "UPDATE");
+  EXPECT_EQ(layer->seen_old["spec"]["workerGroupSpecs"][0]["replicas"], 1);
+}
+
+TEST(AdmissionHandlerTest, WarningsAllowAndAuditFindingsStayOutOfWarnings) {
+  Finding audit = Warning("policy/p", "spec", "audited");
+  audit.audit = true;
+  std::shared_ptr<ScriptedLayer> layer;
+  auto handler = HandlerOver(ValidatorWith(
+      &layer, {Warning("policy/p", "spec.rayVersion", "is old"), audit}));
+  AdmissionResponse r = handler.Validate(LoadRequest("raycluster_create_v1.json"));
+  EXPECT_TRUE(r.allowed);
+  EXPECT_THAT(r.warnings, ElementsAre("spec.rayVersion: is old"));
+  EXPECT_EQ(r.audit_annotations.at("scripted/checked"), "true");
+}
+
+TEST(AdmissionHandlerTest, PolicyReasonOverridesTheStatusReasonAndCode) {
+  Finding f;
+  f.rule = "policy/no-latest";
+  f.type = "Policy";
+  f.reason = "Forbidden";
+  f.message = "image tag latest is not allowed";
+  std::shared_ptr<ScriptedLayer> layer;
+  AdmissionResponse r = HandlerOver(ValidatorWith(&layer, {f}))
+                            .Validate(LoadRequest("raycluster_create_v1.json"));
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.reason, "Forbidden");
+  EXPECT_EQ(r.code, 403);
+  EXPECT_THAT(r.message, HasSubstr("is invalid: image tag latest"));
+}
+
+TEST(AdmissionHandlerTest, ExceptionInALayerFailsClosedWith500) {
+  std::shared_ptr<ScriptedLayer> layer;
+  AdmissionResponse r = HandlerOver(ValidatorWith(&layer, {}, /*throws=*/true))
+                            .Validate(LoadRequest("raycluster_create_v1.json"));
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.code, 500);
+  EXPECT_EQ(r.verdict, "error");
+  EXPECT_EQ(r.uid, "705ab4f5-6393-11e8-b7cc-42010a800002");
+  EXPECT_THAT(r.message, HasSubstr("layer blew up"));
+}
+
+TEST(AdmissionHandlerTest, NoValidatorLoadedFailsClosed) {
+  AdmissionHandler handler([] { return std::shared_ptr<const Validator>(); });
+  AdmissionResponse r = handler.Validate(LoadRequest("raycluster_create_v1.json"));
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.code, 500);
+}
+
+TEST(AdmissionHandlerTest, MutateWithoutChangesSendsNoPatch) {
+  AdmissionResponse r = RealHandler().Mutate(LoadRequest("raycluster_create_v1.json"));
+  EXPECT_TRUE(r.allowed);
+  EXPECT_TRUE(r.patch.empty());
+}
+
+TEST(AdmissionHandlerTest, MutateReturnsThePatchOfTheChange) {
+  std::vector<std::unique_ptr<MutatingLayer>> mutators;
+  mutators.push_back(std::make_unique<AddsLabel>());
+  auto v = std::make_shared<const Validator>(
+      std::vector<std::unique_ptr<Layer>>{}, std::move(mutators));
+  AdmissionResponse r =
+      HandlerOver(v).Mutate(LoadRequest("raycluster_create_v1.json"));
+#ifdef RAYGUARD_HAVE_JSON_PATCH
+  EXPECT_TRUE(r.allowed);
+  EXPECT_EQ(nlohmann::json::parse(r.patch),
+            nlohmann::json::parse(
+                R"([{"op":"add","path":"/metadata/labels","value":{"team":"ml"}}])"));
+#else
+  // Without a diff the change cannot be expressed: deny, never drop it.
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.code, 500);
+#endif
+}
+
+}  // namespace
+}  // namespace rayguard::admission

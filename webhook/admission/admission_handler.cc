@@ -1,0 +1,161 @@
+#include "webhook/admission/admission_handler.h"
+
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include "webhook/admission/patch.h"
+
+namespace rayguard::admission {
+namespace {
+
+// metav1.CauseType for each Kubernetes field error type.
+std::string CauseReason(std::string_view type) {
+  if (type == "Required") return "FieldValueRequired";
+  if (type == "NotSupported") return "FieldValueNotSupported";
+  if (type == "Duplicate") return "FieldValueDuplicate";
+  if (type == "Forbidden") return "FieldValueForbidden";
+  if (type == "TooLong") return "FieldValueTooLong";
+  if (type == "TooMany") return "FieldValueTooMany";
+  if (type == "TypeInvalid") return "FieldValueTypeInvalid";
+  return "FieldValueInvalid";
+}
+
+// The HTTP-style code the API server reports for a status reason (a
+// policy's `reason` may be any of the ones ValidatingAdmissionPolicy allows).
+int CodeForReason(std::string_view reason) {
+  if (reason == "Forbidden") return 403;
+  if (reason == "Unauthorized") return 401;
+  if (reason == "RequestEntityTooLarge") return 413;
+  if (reason == "BadRequest") return 400;
+  return 422;
+}
+
+// `RayCluster.ray.io "train" is invalid: <error>` or `...: [<e1>, <e2>]`,
+// the way the API server words an Invalid status.
+std::string InvalidMessage(const AdmissionRequest& request,
+                           const std::vector<std::string>& errors) {
+  std::string subject = request.kind;
+  if (!request.group.empty()) subject += "." + request.group;
+  std::string name = request.name;
+  if (name.empty() && request.object.is_object()) {
+    name = request.object.value("/metadata/name"_json_pointer, "");
+  }
+  std::string message = subject + " \"" + name + "\" is invalid: ";
+  if (errors.size() == 1) return message + errors[0];
+  message += "[";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) message += ", ";
+    message += errors[i];
+  }
+  return message + "]";
+}
+
+void Deny(const AdmissionRequest& request, const Findings& findings,
+          AdmissionResponse* r) {
+  std::vector<std::string> errors;
+  for (const Finding& f : findings) {
+    if (f.severity != Severity::kError) continue;
+    errors.push_back(f.ToString());
+    r->causes.push_back({f.path, f.message, CauseReason(f.type)});
+    if (r->reason.empty() && !f.reason.empty()) r->reason = f.reason;
+  }
+  if (r->reason.empty()) r->reason = "Invalid";
+  r->code = CodeForReason(r->reason);
+  r->allowed = false;
+  r->verdict = "denied";
+  r->message = InvalidMessage(request, errors);
+}
+
+// Fills the response from what the validator found.
+void ApplyResult(const AdmissionRequest& request, const CheckResult& result,
+                 AdmissionResponse* r) {
+  for (const Finding& f : result.findings) {
+    r->rules.push_back(f.rule);
+    // Audit-only findings belong in the audit log, not in the user's face.
+    if (f.severity == Severity::kWarning && !f.audit) {
+      r->warnings.push_back(f.ToString());
+    }
+  }
+  r->audit_annotations = result.audit_annotations;
+  if (!result.allowed()) Deny(request, result.findings, r);
+}
+
+AdmissionResponse FailClosed(const AdmissionRequest& request,
+                             std::string_view why) {
+  AdmissionResponse r;
+  r.uid = request.uid;
+  r.allowed = false;
+  r.code = 500;
+  r.reason = "InternalError";
+  r.message = "rayguard could not decide this review: " + std::string(why);
+  r.verdict = "error";
+  return r;
+}
+
+Resource ToResource(const AdmissionRequest& request) {
+  Resource resource;
+  resource.object = request.object;
+  resource.admission.operation = request.operation;
+  resource.admission.old_object = request.old_object;
+  resource.admission.request = request.attributes;
+  resource.admission.dry_run = request.dry_run;
+  return resource;
+}
+
+}  // namespace
+
+AdmissionHandler::AdmissionHandler(ValidatorSource source)
+    : source_(std::move(source)) {}
+
+AdmissionResponse AdmissionHandler::Validate(
+    const AdmissionRequest& request) const {
+  return Review(request, Mode::kValidate);
+}
+
+AdmissionResponse AdmissionHandler::Mutate(
+    const AdmissionRequest& request) const {
+  return Review(request, Mode::kMutate);
+}
+
+// The one place exceptions from the layers stop: any of them denies.
+AdmissionResponse AdmissionHandler::Review(const AdmissionRequest& request,
+                                           Mode mode) const {
+  try {
+    return Decide(request, mode);
+  } catch (const std::exception& e) {
+    return FailClosed(request, e.what());
+  } catch (...) {
+    return FailClosed(request, "unknown exception");
+  }
+}
+
+AdmissionResponse AdmissionHandler::Decide(const AdmissionRequest& request,
+                                           Mode mode) const {
+  AdmissionResponse r;
+  r.uid = request.uid;
+  // Deleting or exec'ing into an object cannot make its spec wrong.
+  if (request.operation == "DELETE" || request.operation == "CONNECT" ||
+      !Validator::Handles(request.object)) {
+    r.verdict = "skipped";
+    return r;
+  }
+  std::shared_ptr<const Validator> validator = source_();
+  if (validator == nullptr) return FailClosed(request, "no validator loaded");
+  const Resource resource = ToResource(request);
+  if (mode == Mode::kValidate) {
+    ApplyResult(request, validator->Check(resource), &r);
+    return r;
+  }
+  Result<MutationOutcome> outcome = validator->Mutate(resource);
+  if (!outcome.ok()) return FailClosed(request, outcome.status().message());
+  ApplyResult(request, outcome->result, &r);
+  if (r.allowed) {
+    Result<std::string> patch = PatchBetween(request.object, outcome->object);
+    if (!patch.ok()) return FailClosed(request, patch.status().message());
+    r.patch = *patch;
+  }
+  return r;
+}
+
+}  // namespace rayguard::admission

@@ -1,0 +1,44 @@
+#ifndef RAYGUARD_ADMISSION_ADMISSION_HANDLER_H_
+#define RAYGUARD_ADMISSION_ADMISSION_HANDLER_H_
+
+#include <functional>
+#include <memory>
+
+#include "webhook/admission/review_codec.h"
+#include "webhook/validator/validator.h"
+
+namespace rayguard::admission {
+
+// Turns a decoded AdmissionRequest into the AdmissionResponse, with no HTTP
+// involved. Safe to call from many threads at once.
+class AdmissionHandler {
+ public:
+  // Returns the validator to use for one review (the current one after hot
+  // reloads), or nullptr while none is loaded.
+  using ValidatorSource = std::function<std::shared_ptr<const Validator>()>;
+
+  explicit AdmissionHandler(ValidatorSource source);
+
+  // /validate: allowed unless the validator reports an error-severity
+  // Finding; warnings go to `warnings`. DELETE and CONNECT, and objects that
+  // are not ray.io RayCluster/RayJob/RayService, are allowed unchecked
+  // (verdict "skipped"). Never throws: an internal failure is a denial with
+  // code 500 (fail closed).
+  AdmissionResponse Validate(const AdmissionRequest& request) const;
+
+  // /mutate: runs the mutating layers on a copy of the object and returns
+  // the RFC 6902 patch from the original to the result (empty when nothing
+  // changed). Same skipping and fail-closed rules as Validate.
+  AdmissionResponse Mutate(const AdmissionRequest& request) const;
+
+ private:
+  enum class Mode { kValidate, kMutate };
+  AdmissionResponse Review(const AdmissionRequest& request, Mode mode) const;
+  AdmissionResponse Decide(const AdmissionRequest& request, Mode mode) const;
+
+  ValidatorSource source_;
+};
+
+}  // namespace rayguard::admission
+
+#endif  // RAYGUARD_ADMISSION_ADMISSION_HANDLER_H_
