@@ -1,0 +1,118 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "webhook/cli/commands.h"
+#include "webhook/server/serve.h"
+#include "webhook/server/serve_config.h"
+
+namespace rayguard::cli {
+namespace {
+
+// Flags exactly as given; only the ones the user set override --config.
+struct ServeFlags {
+  std::string config;
+  std::string listen, tls_cert, tls_key, client_ca, schemas, feature_gates;
+  std::vector<std::string> policies;
+  std::string log_format, watch_interval, shutdown_delay, shutdown_grace;
+  std::size_t max_body_bytes = 0;
+  int threads = 0;
+};
+
+// Applies the flags the user gave on top of *config. Returns a usage error.
+Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
+                  server::ServeConfig* config) {
+  auto given = [&cmd](const char* name) { return cmd.count(name) > 0; };
+  if (given("--listen")) config->listen = f.listen;
+  if (given("--tls-cert")) config->tls.cert_file = f.tls_cert;
+  if (given("--tls-key")) config->tls.key_file = f.tls_key;
+  if (given("--client-ca")) config->tls.client_ca_file = f.client_ca;
+  if (given("--schemas")) config->schemas_dir = f.schemas;
+  if (given("--policies")) config->policy_dirs = f.policies;
+  if (given("--log-format")) config->log_format = f.log_format;
+  if (given("--max-body-bytes")) config->max_body_bytes = f.max_body_bytes;
+  if (given("--threads")) config->threads = f.threads;
+  if (given("--feature-gates")) {
+    auto gates = server::ParseFeatureGates(f.feature_gates);
+    if (!gates.ok()) return gates.status();
+    config->feature_gates = *gates;
+  }
+  const std::pair<const char*, std::pair<const std::string*,
+                                         std::chrono::milliseconds*>>
+      durations[] = {
+          {"--watch-interval", {&f.watch_interval, &config->watch_interval}},
+          {"--shutdown-delay", {&f.shutdown_delay, &config->shutdown_delay}},
+          {"--shutdown-grace", {&f.shutdown_grace, &config->shutdown_grace}}};
+  for (const auto& [name, target] : durations) {
+    if (!given(name)) continue;
+    auto d = server::ParseSeconds(*target.first);
+    if (!d.ok()) return d.status().WithPrefix(name);
+    *target.second = *d;
+  }
+  return Status::Ok();
+}
+
+int RunServe(const CLI::App& cmd, const ServeFlags& flags) {
+  server::ServeConfig config;
+  if (!flags.config.empty()) {
+    if (Status s = server::ApplyConfigFile(flags.config, &config); !s.ok()) {
+      std::cerr << "rayguard serve: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (Status s = ApplyFlags(cmd, flags, &config); !s.ok()) {
+    std::cerr << "rayguard serve: " << s.message() << "\n";
+    return 2;
+  }
+  if (config.tls.cert_file.empty() || config.tls.key_file.empty()) {
+    std::cerr << "rayguard serve: --tls-cert and --tls-key are required "
+                 "(the webhook serves HTTPS only)\n";
+    return 2;
+  }
+  return server::Serve(config);
+}
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run the HTTPS admission webhook (/validate, /mutate)");
+  auto flags = std::make_shared<ServeFlags>();
+  cmd->add_option("--config", flags->config,
+                  "YAML file with the same keys as the flags (flags win)");
+  cmd->add_option("--listen", flags->listen,
+                  "ADDR:PORT to listen on (default 0.0.0.0:8443)");
+  cmd->add_option("--tls-cert", flags->tls_cert,
+                  "PEM serving certificate (and chain); reloaded on change");
+  cmd->add_option("--tls-key", flags->tls_key,
+                  "PEM private key; reloaded on change");
+  cmd->add_option("--client-ca", flags->client_ca,
+                  "PEM CA bundle: require client certificates signed by it");
+  cmd->add_option("--schemas", flags->schemas,
+                  "JSON Schema directory (default schemas)");
+  cmd->add_option("--policies", flags->policies,
+                  "Policy directory; repeatable (default policies)");
+  cmd->add_option("--feature-gates", flags->feature_gates,
+                  "KubeRay feature gates: Name=true,Other=false");
+  cmd->add_option("--log-format", flags->log_format, "text (default) or json");
+  cmd->add_option("--max-body-bytes", flags->max_body_bytes,
+                  "Largest request body accepted (default 3145728)");
+  cmd->add_option("--threads", flags->threads,
+                  "Worker threads; each open connection holds one "
+                  "(default 64)");
+  cmd->add_option("--watch-interval", flags->watch_interval,
+                  "Seconds between checks for changed certificate, schema "
+                  "and policy files (default 1)");
+  cmd->add_option("--shutdown-delay", flags->shutdown_delay,
+                  "Seconds /readyz fails before the listener closes on "
+                  "SIGTERM (default 2)");
+  cmd->add_option("--shutdown-grace", flags->shutdown_grace,
+                  "Seconds after SIGTERM before exiting regardless "
+                  "(default 25)");
+  cmd->callback([cmd, flags, exit_code] {
+    *exit_code = RunServe(*cmd, *flags);
+  });
+}
+
+const CommandRegistration kServe(10, AddServeCommand);
+
+}  // namespace
+}  // namespace rayguard::cli

@@ -1,0 +1,191 @@
+#include "webhook/server/serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "webhook/admission/admission_handler.h"
+#include "webhook/server/event_log.h"
+#include "webhook/server/file_watcher.h"
+#include "webhook/server/https_server.h"
+#include "webhook/server/metrics.h"
+#include "webhook/server/validator_store.h"
+
+namespace rayguard::server {
+namespace {
+
+using spdlog::level::err;
+using spdlog::level::info;
+using spdlog::level::warn;
+
+// Policy files a --policies directory contributes (params/ and tests/ hold
+// inputs, not policies).
+std::int64_t CountPolicyFiles(const std::vector<std::string>& dirs) {
+  std::int64_t count = 0;
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator();
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (it->is_directory() && (name == "params" || name == "tests")) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      const std::string ext = it->path().extension().string();
+      if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) ++count;
+    }
+  }
+  return count;
+}
+
+ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
+  ValidatorOptions options;
+  options.schemas_dir = config.schemas_dir;
+  options.policy_dirs = config.policy_dirs;
+  options.feature_gates = config.feature_gates;
+  return [options] { return Validator::Create(options); };
+}
+
+void ReloadValidator(const ServeConfig& config, ValidatorStore* store,
+                     Metrics* metrics) {
+  Status s = store->Load();
+  metrics->RecordValidatorReload(s.ok());
+  if (!s.ok()) {
+    LogEvent(err, "policy reload failed; still serving the previous policies",
+             {{"error", s.message()}});
+    return;
+  }
+  metrics->SetPoliciesLoaded(CountPolicyFiles(config.policy_dirs));
+  LogEvent(info, "schemas and policies reloaded");
+}
+
+void ReloadCertificate(TlsConfig* tls, Metrics* metrics) {
+  Status s = tls->Reload();
+  metrics->RecordCertificateReload(s.ok());
+  if (!s.ok()) {
+    LogEvent(err, "certificate reload failed; still serving the previous pair",
+             {{"error", s.message()}});
+    return;
+  }
+  metrics->SetCertificateExpiry(tls->expiry_unix());
+  LogEvent(info, "certificate reloaded", {{"notAfter", tls->expiry_unix()}});
+}
+
+// Waits for SIGTERM/SIGINT (blocked in every thread, so only this one sees
+// them), then drains and stops the server. A watchdog ends the process if
+// in-flight work outlives the grace period.
+class SignalWaiter {
+ public:
+  SignalWaiter(const ServeConfig& config, HttpsServer* server)
+      : thread_([this, &config, server] { Wait(config, server); }) {}
+  ~SignalWaiter() {
+    done_ = true;
+    thread_.join();
+  }
+
+ private:
+  void Wait(const ServeConfig& config, HttpsServer* server) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    const timespec tick{0, 100 * 1000 * 1000};
+    int sig = -1;
+    while (!done_ && sig < 0) sig = sigtimedwait(&set, nullptr, &tick);
+    if (sig < 0) return;
+    LogEvent(info, "signal received; draining",
+             {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server->Drain();
+    std::thread([grace = config.shutdown_grace] {
+      std::this_thread::sleep_for(grace);
+      LogEvent(warn, "shutdown grace period over; exiting now");
+      _exit(0);
+    }).detach();
+    std::this_thread::sleep_for(config.shutdown_delay);
+    server->Stop();
+  }
+
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A client that hangs up mid-reply must not kill the process.
+  signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace
+
+int Serve(const ServeConfig& config) {
+  BlockShutdownSignals();  // before any thread starts, so all inherit it
+  Result<LogFormat> format = ParseLogFormat(config.log_format);
+  if (!format.ok()) {
+    ConfigureLogging(LogFormat::kText);
+    LogEvent(err, format.status().message());
+    return 2;
+  }
+  ConfigureLogging(*format);
+  ServerOptions options;
+  if (Status s = ParseListen(config.listen, &options.host, &options.port);
+      !s.ok()) {
+    LogEvent(err, s.message());
+    return 2;
+  }
+  options.max_body_bytes = config.max_body_bytes;
+  options.threads = config.threads;
+
+  Metrics metrics;
+  Result<std::unique_ptr<TlsConfig>> tls = TlsConfig::Load(config.tls);
+  if (!tls.ok()) {
+    LogEvent(err, "cannot load the serving certificate",
+             {{"error", tls.status().message()}});
+    return 2;
+  }
+  metrics.SetCertificateExpiry((*tls)->expiry_unix());
+  ValidatorStore store(MakeFactory(config));
+  if (Status s = store.Load(); !s.ok()) {
+    LogEvent(err, "cannot load schemas and policies", {{"error", s.message()}});
+    return 2;
+  }
+  metrics.SetPoliciesLoaded(CountPolicyFiles(config.policy_dirs));
+
+  admission::AdmissionHandler handler([&store] { return store.current(); });
+  HttpsServer server(options, tls->get(), &handler, &metrics,
+                     [&store] { return store.current() != nullptr; });
+  Result<int> port = server.Bind();
+  if (!port.ok()) {
+    LogEvent(err, port.status().message());
+    return 1;
+  }
+  std::vector<std::string> policy_paths = config.policy_dirs;
+  policy_paths.push_back(config.schemas_dir);
+  FileWatcher cert_watcher(
+      {config.tls.cert_file, config.tls.key_file}, config.watch_interval,
+      [&] { ReloadCertificate(tls->get(), &metrics); });
+  FileWatcher policy_watcher(policy_paths, config.watch_interval,
+                             [&] { ReloadValidator(config, &store, &metrics); });
+  cert_watcher.Start();
+  policy_watcher.Start();
+  SignalWaiter signals(config, &server);
+  LogEvent(info, "listening",
+           {{"address", options.host + ":" + std::to_string(*port)},
+            {"port", *port},
+            {"layers", store.current()->LayerNames()}});
+  server.Run();
+  cert_watcher.Stop();
+  policy_watcher.Stop();
+  LogEvent(info, "stopped");
+  return 0;
+}
+
+}  // namespace rayguard::server

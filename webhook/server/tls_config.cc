@@ -1,0 +1,175 @@
+#include "webhook/server/tls_config.h"
+
+#include <cstdio>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+namespace rayguard::server {
+
+// Owns one certificate chain and its key.
+struct TlsConfig::KeyPair {
+  X509* leaf = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  EVP_PKEY* key = nullptr;
+  std::int64_t not_after = 0;
+
+  ~KeyPair() {
+    X509_free(leaf);
+    sk_X509_pop_free(chain, X509_free);
+    EVP_PKEY_free(key);
+  }
+};
+
+namespace {
+
+// Mozilla's "intermediate" TLS 1.2 list: ECDHE key exchange and AEAD ciphers
+// only. TLS 1.3 suites are OpenSSL's defaults, all of them modern.
+constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+std::string OpenSslError() {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "no PEM data found";
+  char buf[256];
+  ERR_error_string_n(code, buf, sizeof(buf));
+  return buf;
+}
+
+struct FileCloser {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<FILE, FileCloser>;
+
+Result<File> Open(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) return Status::InvalidArgument(path + ": cannot open");
+  return f;
+}
+
+Status ReadChain(const std::string& path, TlsConfig::KeyPair* pair) {
+  Result<File> f = Open(path);
+  if (!f.ok()) return f.status();
+  pair->leaf = PEM_read_X509(f->get(), nullptr, nullptr, nullptr);
+  if (pair->leaf == nullptr) {
+    return Status::InvalidArgument(path + ": no certificate: " +
+                                   OpenSslError());
+  }
+  pair->chain = sk_X509_new_null();
+  while (X509* extra = PEM_read_X509(f->get(), nullptr, nullptr, nullptr)) {
+    sk_X509_push(pair->chain, extra);
+  }
+  ERR_clear_error();  // the loop ends on "no start line"
+  return Status::Ok();
+}
+
+Status ReadKey(const std::string& path, TlsConfig::KeyPair* pair) {
+  Result<File> f = Open(path);
+  if (!f.ok()) return f.status();
+  pair->key = PEM_read_PrivateKey(f->get(), nullptr, nullptr, nullptr);
+  if (pair->key == nullptr) {
+    // Never echo key material: the OpenSSL reason is enough.
+    return Status::InvalidArgument(path + ": no private key: " +
+                                   OpenSslError());
+  }
+  return Status::Ok();
+}
+
+std::int64_t NotAfter(const X509* cert) {
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return 0;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+Result<std::shared_ptr<const TlsConfig::KeyPair>> LoadPair(
+    const TlsOptions& options) {
+  auto pair = std::make_shared<TlsConfig::KeyPair>();
+  if (Status s = ReadChain(options.cert_file, pair.get()); !s.ok()) return s;
+  if (Status s = ReadKey(options.key_file, pair.get()); !s.ok()) return s;
+  if (X509_check_private_key(pair->leaf, pair->key) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument(options.key_file +
+                                   ": key does not match certificate " +
+                                   options.cert_file);
+  }
+  pair->not_after = NotAfter(pair->leaf);
+  return std::shared_ptr<const TlsConfig::KeyPair>(std::move(pair));
+}
+
+}  // namespace
+
+TlsConfig::TlsConfig(TlsOptions options) : options_(std::move(options)) {}
+TlsConfig::~TlsConfig() = default;
+
+Result<std::unique_ptr<TlsConfig>> TlsConfig::Load(const TlsOptions& options) {
+  std::unique_ptr<TlsConfig> config(new TlsConfig(options));
+  if (Status s = config->Reload(); !s.ok()) return s;
+  if (!options.client_ca_file.empty()) {
+    // Load it once here so a bad --client-ca fails at startup, not on the
+    // first handshake.
+    STACK_OF(X509_NAME)* names =
+        SSL_load_client_CA_file(options.client_ca_file.c_str());
+    if (names == nullptr) {
+      ERR_clear_error();
+      return Status::InvalidArgument(options.client_ca_file +
+                                     ": no CA certificate");
+    }
+    sk_X509_NAME_pop_free(names, X509_NAME_free);
+  }
+  return config;
+}
+
+Status TlsConfig::Reload() {
+  Result<std::shared_ptr<const KeyPair>> pair = LoadPair(options_);
+  if (!pair.ok()) return pair.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  pair_ = std::move(*pair);
+  return Status::Ok();
+}
+
+std::shared_ptr<const TlsConfig::KeyPair> TlsConfig::current() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pair_;
+}
+
+std::int64_t TlsConfig::expiry_unix() const { return current()->not_after; }
+
+// Runs once per handshake, before OpenSSL picks the certificate: hand this
+// connection the pair that is current now. SSL_use_cert_and_key takes its own
+// references, so a later Reload() can drop the old pair safely.
+int TlsConfig::SelectCertificate(SSL* ssl, void* arg) {
+  auto* self = static_cast<const TlsConfig*>(arg);
+  std::shared_ptr<const KeyPair> pair = self->current();
+  return SSL_use_cert_and_key(ssl, pair->leaf, pair->key, pair->chain, 1) == 1
+             ? 1
+             : 0;
+}
+
+bool TlsConfig::ConfigureContext(SSL_CTX* ctx) const {
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) return false;
+  if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) return false;
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                               SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+  SSL_CTX_set_cert_cb(ctx, &TlsConfig::SelectCertificate,
+                      const_cast<TlsConfig*>(this));
+  // Session resumption with client certificates needs a context id.
+  static constexpr unsigned char kSessionContext[] = "rayguard";
+  SSL_CTX_set_session_id_context(ctx, kSessionContext,
+                                 sizeof(kSessionContext) - 1);
+  if (options_.client_ca_file.empty()) return true;
+  if (SSL_CTX_load_verify_locations(ctx, options_.client_ca_file.c_str(),
+                                    nullptr) != 1) {
+    return false;
+  }
+  SSL_CTX_set_client_CA_list(
+      ctx, SSL_load_client_CA_file(options_.client_ca_file.c_str()));
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                     nullptr);
+  return true;
+}
+
+}  // namespace rayguard::server
