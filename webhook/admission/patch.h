@@ -10,8 +10,8 @@
 namespace rayguard::admission {
 
 // The RFC 6902 patch (as compact JSON text) that turns `original` into
-// `mutated`, or "" when they are equal. Returns Internal when the objects
-// differ and no patch can be computed: the caller must then deny rather than
+// `mutated` (json_patch::Diff), or "" when they are equal. Returns Internal
+// when no patch can be computed: the caller must then deny rather than
 // silently drop the mutation.
 Result<std::string> PatchBetween(const nlohmann::json& original,
                                  const nlohmann::json& mutated);
