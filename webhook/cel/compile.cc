@@ -1,0 +1,366 @@
+// Compile: parse, resolve names and overloads, and build the node tree.
+
+#include <array>
+#include <unordered_set>
+
+#include "webhook/cel/cel.h"
+#include "webhook/cel/function_registry.h"
+#include "webhook/cel/internal/nodes.h"
+#include "webhook/cel/internal/schema_check.h"
+#include "webhook/cel/lexer.h"
+#include "webhook/cel/parser.h"
+
+namespace rayguard::cel {
+
+namespace {
+
+using internal::NodePtr;
+
+struct CompileError {
+  int32_t position;
+  std::string message;
+};
+
+constexpr std::string_view kTypeNames[] = {
+    "int",       "uint",     "double",       "bool",
+    "string",    "bytes",    "list",         "map",
+    "null_type", "type",     "optional_type", "google.protobuf.Timestamp",
+    "google.protobuf.Duration"};
+
+bool IsTypeName(std::string_view n) {
+  for (auto t : kTypeNames) {
+    if (t == n) return true;
+  }
+  return false;
+}
+
+// "a.b.c" for an ident/select chain (not has(), not .?), else "".
+std::string QualifiedName(const Expr& e) {
+  if (e.kind == Expr::Kind::kIdent) return e.name;
+  if (e.kind == Expr::Kind::kSelect && !e.test_only && !e.optional) {
+    std::string prefix = QualifiedName(*e.operand);
+    return prefix.empty() ? "" : prefix + "." + e.name;
+  }
+  return "";
+}
+
+class Planner {
+ public:
+  Planner(const Env& env, const FunctionRegistry& fns)
+      : env_(env), fns_(fns) {}
+
+  NodePtr Plan(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::kConst: return internal::MakeConst(e.value);
+      case Expr::Kind::kIdent:
+      case Expr::Kind::kSelect: return PlanName(e);
+      case Expr::Kind::kCall: return PlanCall(e);
+      case Expr::Kind::kList: {
+        CheckHomogeneous(e, 1);
+        return internal::MakeList(PlanAll(e.args), e.optional_flags);
+      }
+      case Expr::Kind::kMap: {
+        CheckHomogeneous(e, 2);
+        return internal::MakeMap(PlanAll(e.args), e.optional_flags);
+      }
+      case Expr::Kind::kStruct: return PlanStruct(e);
+      case Expr::Kind::kComprehension: return PlanComprehension(e);
+    }
+    Fail(e, "unsupported expression");
+  }
+
+  int max_slots() const { return max_slots_; }
+
+ private:
+  [[noreturn]] void Fail(const Expr& e, std::string message) {
+    throw CompileError{e.position, std::move(message)};
+  }
+
+  std::vector<NodePtr> PlanAll(const std::vector<ExprPtr>& exprs) {
+    std::vector<NodePtr> out;
+    out.reserve(exprs.size());
+    for (const auto& a : exprs) out.push_back(Plan(*a));
+    return out;
+  }
+
+  int FindLocal(std::string_view name) const {
+    for (int i = static_cast<int>(scopes_.size()) - 1; i >= 0; --i) {
+      if (scopes_[i] == name) return i;
+    }
+    return -1;
+  }
+
+  bool IsVariable(std::string_view name) const {
+    for (const auto& v : env_.variables) {
+      if (v == name) return true;
+    }
+    return false;
+  }
+
+  // Candidate spellings of `name` inside the container, longest first.
+  std::vector<std::string> Candidates(const std::string& name) const {
+    std::vector<std::string> out;
+    std::string c = env_.container;
+    while (!c.empty()) {
+      out.push_back(c + "." + name);
+      size_t dot = c.rfind('.');
+      c = dot == std::string::npos ? "" : c.substr(0, dot);
+    }
+    out.push_back(name);
+    return out;
+  }
+
+  // Resolves an identifier or a select chain: locals first, then the
+  // longest declared variable or type name, then field selection.
+  NodePtr PlanName(const Expr& e) {
+    if (e.kind == Expr::Kind::kSelect) {
+      std::string q = QualifiedName(e);
+      if (q.empty() || FindLocal(RootName(e)) >= 0 ||
+          !ResolvesAsWhole(q)) {
+        return PlanSelect(e);
+      }
+    }
+    std::string q = QualifiedName(e);
+    if (e.kind == Expr::Kind::kIdent) {
+      int slot = FindLocal(e.name);
+      if (slot >= 0) return internal::MakeLocal(slot);
+    }
+    for (const std::string& c : Candidates(q)) {
+      if (IsVariable(c)) return internal::MakeVar(c);
+      if (IsTypeName(c)) return internal::MakeConst(Value::Type(c));
+    }
+    if (e.kind == Expr::Kind::kSelect) return PlanSelect(e);
+    Fail(e, "undeclared reference to '" + e.name + "'");
+  }
+
+  static std::string RootName(const Expr& e) {
+    const Expr* r = &e;
+    while (r->kind == Expr::Kind::kSelect) r = r->operand.get();
+    return r->kind == Expr::Kind::kIdent ? r->name : "";
+  }
+
+  bool ResolvesAsWhole(const std::string& q) const {
+    for (const std::string& c : Candidates(q)) {
+      if (IsVariable(c) || IsTypeName(c)) return true;
+    }
+    return false;
+  }
+
+  NodePtr PlanSelect(const Expr& e) {
+    const Expr& operand = *e.operand;
+    std::string var;
+    if (operand.kind == Expr::Kind::kIdent && FindLocal(operand.name) < 0 &&
+        IsVariable(operand.name)) {
+      var = operand.name;
+      if (var == "variables" && !env_.variable_names.empty()) {
+        bool known = false;
+        for (const auto& n : env_.variable_names) known |= n == e.name;
+        if (!known) Fail(e, "undefined field '" + e.name + "' in variables");
+      }
+    }
+    return internal::MakeSelect(Plan(operand), e.name, e.test_only,
+                                e.optional, var);
+  }
+
+  NodePtr PlanStruct(const Expr& e) {
+    bool object = e.name == "Object" || e.name.rfind("Object.", 0) == 0;
+    if (!env_.mutation || !(object || e.name == "JSONPatch")) {
+      Fail(e, "unknown type '" + e.name + "'");
+    }
+    std::unordered_set<std::string> seen;
+    for (const auto& f : e.field_names) {
+      if (!seen.insert(f).second) Fail(e, "duplicate field '" + f + "'");
+      if (e.name == "JSONPatch" && f != "op" && f != "path" && f != "value" &&
+          f != "from") {
+        Fail(e, "undefined field '" + f + "' in JSONPatch");
+      }
+    }
+    return internal::MakeObject(e.name, e.field_names, PlanAll(e.args),
+                                e.optional_flags);
+  }
+
+  NodePtr PlanComprehension(const Expr& e) {
+    NodePtr range = Plan(*e.operand);
+    int slot1 = Push(e.iter_var);
+    int slot2 = e.iter_var2.empty() ? -1 : Push(e.iter_var2);
+    NodePtr filter = e.filter ? Plan(*e.filter) : nullptr;
+    NodePtr step = Plan(*e.step);
+    scopes_.resize(slot1);
+    return internal::MakeComprehension(e.macro, std::move(range), slot1,
+                                       slot2, std::move(filter),
+                                       std::move(step));
+  }
+
+  int Push(const std::string& name) {
+    scopes_.push_back(name);
+    max_slots_ = std::max<int>(max_slots_, static_cast<int>(scopes_.size()));
+    return static_cast<int>(scopes_.size()) - 1;
+  }
+
+  NodePtr PlanCall(const Expr& e) {
+    const std::string& fn = e.name;
+    auto arg = [&](size_t i) { return Plan(*e.args[i]); };
+    if (!e.operand) {
+      size_t n = e.args.size();
+      if (fn == "_&&_" && n == 2) return internal::MakeAnd(arg(0), arg(1));
+      if (fn == "_||_" && n == 2) return internal::MakeOr(arg(0), arg(1));
+      if (fn == "!_" && n == 1) return internal::MakeNot(arg(0));
+      if (fn == "_?_:_" && n == 3) {
+        return internal::MakeTernary(arg(0), arg(1), arg(2));
+      }
+      if ((fn == "_==_" || fn == "_!=_") && n == 2) {
+        return internal::MakeEquals(arg(0), arg(1), fn == "_!=_");
+      }
+      if (fn == "@in" && n == 2) return internal::MakeIn(arg(0), arg(1));
+      if ((fn == "_[_]" || fn == "_[?_]") && n == 2) {
+        return internal::MakeIndex(arg(0), arg(1), fn == "_[?_]");
+      }
+      if (fn == "dyn" && n == 1) return arg(0);
+      return PlanFunction(e, fn, false, nullptr);
+    }
+    // `ns.fn(args)` where ns is not a value: a namespaced global function.
+    std::string ns = QualifiedName(*e.operand);
+    if (!ns.empty() && FindLocal(RootName(*e.operand)) < 0 &&
+        !ResolvesAsWhole(ns) && !IsVariable(RootName(*e.operand))) {
+      std::string full = ns + "." + fn;
+      if (full == "jsonpatch.escapeKey" && !env_.mutation) {
+        Fail(e, "undeclared reference to '" + full + "'");
+      }
+      if (fns_.Find(full)) return PlanFunction(e, full, false, nullptr);
+    }
+    if (fn == "matches" && e.args.size() == 1 &&
+        e.args[0]->kind == Expr::Kind::kConst &&
+        e.args[0]->value.kind() == Value::Kind::kString) {
+      std::string error;
+      NodePtr node = internal::MakeConstantMatches(
+          Plan(*e.operand), std::string(e.args[0]->value.string_value()),
+          &error);
+      if (!node) Fail(*e.args[0], "invalid regular expression: " + error);
+      return node;
+    }
+    return PlanFunction(e, fn, true, e.operand.get());
+  }
+
+  NodePtr PlanFunction(const Expr& e, const std::string& fn, bool receiver,
+                       const Expr* target) {
+    const std::vector<Overload>* all = fns_.Find(fn);
+    if (!all) Fail(e, "undeclared reference to '" + fn + "'");
+    size_t arity = e.args.size() + (receiver ? 1 : 0);
+    std::vector<const Overload*> matching;
+    for (const Overload& o : *all) {
+      if (o.receiver == receiver && o.params.size() == arity) {
+        matching.push_back(&o);
+      }
+    }
+    if (matching.empty()) {
+      Fail(e, "found no matching overload for '" + fn + "' with " +
+                  std::to_string(e.args.size()) + " argument(s)" +
+                  (receiver ? " as a method" : ""));
+    }
+    std::vector<NodePtr> args;
+    if (target) args.push_back(Plan(*target));
+    for (const auto& a : e.args) args.push_back(Plan(*a));
+    return internal::MakeCall(fn, std::move(matching), std::move(args));
+  }
+
+  // Kubernetes rejects list/map literals whose constant elements (or keys)
+  // differ in type, e.g. [1, 'a'].
+  void CheckHomogeneous(const Expr& e, size_t stride) {
+    if (!env_.kubernetes_restrictions) return;
+    for (size_t part = 0; part < stride; ++part) {
+      const Expr* first = nullptr;
+      for (size_t i = part; i < e.args.size(); i += stride) {
+        const Expr& a = *e.args[i];
+        if (a.kind != Expr::Kind::kConst || a.value.IsNull()) continue;
+        if (e.optional_flags[i / stride]) continue;
+        if (!first) {
+          first = &a;
+        } else if (first->value.kind() != a.value.kind()) {
+          Fail(a, "expected type '" + first->value.TypeName() +
+                      "' but found '" + a.value.TypeName() + "'");
+        }
+      }
+    }
+  }
+
+  const Env& env_;
+  const FunctionRegistry& fns_;
+  std::vector<std::string> scopes_;
+  int max_slots_ = 0;
+};
+
+class CompiledProgram : public Program {
+ public:
+  CompiledProgram(std::string source, NodePtr root, int slots, uint64_t limit)
+      : source_(std::move(source)),
+        root_(std::move(root)),
+        slots_(slots),
+        limit_(limit) {}
+
+  Value Eval(const Activation& activation, EvalStats* stats) const override {
+    constexpr int kInlineSlots = 8;
+    std::array<Value, kInlineSlots> inline_slots;
+    std::vector<Value> heap_slots;
+    Value* locals = inline_slots.data();
+    if (slots_ > kInlineSlots) {
+      heap_slots.resize(slots_);
+      locals = heap_slots.data();
+    }
+    internal::Frame frame;
+    frame.activation = &activation;
+    frame.locals = locals;
+    frame.limit = limit_;
+    Value v = root_->Eval(frame);
+    if (frame.exhausted) v = internal::CostExceeded();
+    if (stats) stats->cost = frame.cost;
+    return v;
+  }
+
+  const std::string& source() const override { return source_; }
+
+ private:
+  std::string source_;
+  NodePtr root_;
+  int slots_;
+  uint64_t limit_;
+};
+
+}  // namespace
+
+Env Env::Admission() {
+  Env env;
+  env.variables = {"object", "oldObject", "request", "params",
+                   "namespaceObject", "variables"};
+  return env;
+}
+
+Env Env::Mutation() {
+  Env env = Admission();
+  env.mutation = true;
+  return env;
+}
+
+Result<std::shared_ptr<const Program>> Compile(std::string_view expression,
+                                               const Env& env) {
+  ParseOptions options;
+  options.max_depth = env.max_nesting_depth;
+  options.max_length = env.max_expression_length;
+  auto ast = Parse(expression, options);
+  if (!ast.ok()) return ast.status();
+  if (env.object_schema) {
+    Status s = internal::CheckSchemaFields(**ast, env, expression);
+    if (!s.ok()) return s;
+  }
+  try {
+    Planner planner(env, BuiltinFunctions());
+    NodePtr root = planner.Plan(**ast);
+    return std::shared_ptr<const Program>(std::make_shared<CompiledProgram>(
+        std::string(expression), std::move(root), planner.max_slots(),
+        env.cost_limit));
+  } catch (const CompileError& e) {
+    return Status::InvalidArgument(
+        FormatSyntaxError(expression, e.position, e.message));
+  }
+}
+
+}  // namespace rayguard::cel

@@ -1,0 +1,72 @@
+#ifndef RAYGUARD_CEL_INTERNAL_NODES_H_
+#define RAYGUARD_CEL_INTERNAL_NODES_H_
+
+// The interpreter: a compiled expression is a tree of Nodes, each of which
+// evaluates itself. Nodes are immutable after planning; all per-evaluation
+// state lives in Frame, so one tree serves any number of threads.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "webhook/cel/ast.h"
+#include "webhook/cel/cel.h"
+#include "webhook/cel/function_registry.h"
+
+namespace rayguard::cel::internal {
+
+struct Frame {
+  const Activation* activation = nullptr;
+  Value* locals = nullptr;
+  uint64_t cost = 0;
+  uint64_t limit = 0;  // 0: unlimited
+  bool exhausted = false;
+
+  // Adds `n` to the cost; false (and `exhausted`) once over the limit.
+  bool Charge(uint64_t n) {
+    cost += n;
+    if (limit && cost > limit) exhausted = true;
+    return !exhausted;
+  }
+};
+
+Value CostExceeded();
+
+class Node {
+ public:
+  virtual ~Node() = default;
+  virtual Value Eval(Frame& f) const = 0;
+};
+using NodePtr = std::unique_ptr<Node>;
+
+NodePtr MakeConst(Value v);
+NodePtr MakeVar(std::string name);
+NodePtr MakeLocal(int slot);
+// `operand.field`, has(operand.field) or operand.?field. When `var` is
+// non-empty the operand is that top-level variable and lazy fields apply.
+NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only,
+                   bool optional, std::string var = "");
+NodePtr MakeIndex(NodePtr operand, NodePtr index, bool optional);
+NodePtr MakeAnd(NodePtr a, NodePtr b);
+NodePtr MakeOr(NodePtr a, NodePtr b);
+NodePtr MakeNot(NodePtr a);
+NodePtr MakeTernary(NodePtr c, NodePtr a, NodePtr b);
+NodePtr MakeEquals(NodePtr a, NodePtr b, bool negate);
+NodePtr MakeIn(NodePtr a, NodePtr b);
+NodePtr MakeCall(std::string name, std::vector<const Overload*> overloads,
+                 std::vector<NodePtr> args);
+NodePtr MakeList(std::vector<NodePtr> elements, std::vector<bool> optional);
+NodePtr MakeMap(std::vector<NodePtr> keys_and_values,
+                std::vector<bool> optional);
+NodePtr MakeObject(std::string type, std::vector<std::string> fields,
+                   std::vector<NodePtr> values, std::vector<bool> optional);
+// A comprehension macro; `slot1`/`slot2` hold the iteration variables.
+NodePtr MakeComprehension(MacroKind kind, NodePtr range, int slot1, int slot2,
+                          NodePtr filter, NodePtr step);
+// `string.matches(pattern)` with a constant pattern compiled once.
+NodePtr MakeConstantMatches(NodePtr subject, std::string pattern,
+                            std::string* error);
+
+}  // namespace rayguard::cel::internal
+
+#endif  // RAYGUARD_CEL_INTERNAL_NODES_H_
