@@ -1,0 +1,168 @@
+#include "webhook/manifest/yaml_reader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/testing/fixtures.h"
+
+namespace rayguard::manifest {
+namespace {
+
+using ::testing::HasSubstr;
+using ::rayguard::testing::FixturePath;
+using ::rayguard::testing::ReadFile;
+
+nlohmann::json ReadOne(const std::string& text) {
+  YamlStream s = ReadYaml(text);
+  EXPECT_TRUE(s.error.ok()) << s.error.message();
+  EXPECT_EQ(s.documents.size(), 1u);
+  return s.documents.empty() ? nlohmann::json() : s.documents[0].value;
+}
+
+TEST(YamlReaderTest, ResolvesScalarsAsKubectlDoes) {
+  nlohmann::json v =
+      ReadOne(ReadFile(FixturePath("manifest/yaml11_scalars.yaml")));
+  const nlohmann::json expected = {
+      {"yesWord", true},
+      {"noWord", false},
+      {"onWord", true},
+      {"offWord", false},
+      {"yLetter", true},
+      {"trueWord", true},
+      {"falseWord", false},
+      {"hex", 31},
+      {"octal", 15},
+      {"legacyOctal", 493},
+      {"notOctal", 8.0},
+      {"underscores", 1000},
+      {"negative", -42},
+      {"huge", 123456789012345678901234567890.0},
+      {"maxUint", 18446744073709551615ull},
+      {"float", 1.5},
+      {"exponent", 1000.0},
+      {"leadingDot", 0.5},
+      {"tilde", nullptr},
+      {"nullWord", nullptr},
+      {"empty", nullptr},
+      {"quoted", "yes"},
+      {"singleQuoted", "0x1F"},
+      {"explicitStr", "123"},
+      {"version", 2.1},
+      {"date", "2001-12-14"},
+      {"text", "hello world"},
+      {"literal", "line one\n"},
+      {"true", "key becomes \"true\""},
+      {"404", "key becomes \"404\""},
+  };
+  EXPECT_EQ(v, expected) << v.dump(2);
+  EXPECT_TRUE(v["hex"].is_number_integer());
+  EXPECT_TRUE(v["notOctal"].is_number_float());
+  EXPECT_TRUE(v["maxUint"].is_number_unsigned());
+}
+
+TEST(YamlReaderTest, RejectsNanAndInfinityWithTheirPosition) {
+  YamlStream s = ReadYaml("a: 1\nb: .nan\n");
+  EXPECT_FALSE(s.error.ok());
+  EXPECT_EQ(s.error_position->line, 2);
+  EXPECT_EQ(s.error_position->column, 4);
+  EXPECT_THAT(s.error.message(), HasSubstr(".nan"));
+}
+
+TEST(YamlReaderTest, DuplicateKeyIsAnErrorAtTheSecondKey) {
+  YamlStream s = ReadYaml(ReadFile(FixturePath("manifest/duplicate_key.yaml")));
+  EXPECT_TRUE(s.documents.empty());
+  EXPECT_EQ(s.error.message(), "key \"team\" already set in map");
+  ASSERT_TRUE(s.error_position.has_value());
+  EXPECT_EQ(s.error_position->line, 7);
+}
+
+TEST(YamlReaderTest, KeysThatResolveToTheSameStringAreDuplicates) {
+  YamlStream s = ReadYaml("on: 1\n\"true\": 2\n");
+  EXPECT_THAT(s.error.message(), HasSubstr("key \"true\" already set"));
+}
+
+TEST(YamlReaderTest, ExpandsAnchorsAliasesAndMergeKeys) {
+  nlohmann::json v = ReadOne(ReadFile(FixturePath("manifest/anchors.yaml")));
+  const nlohmann::json& groups = v["spec"]["workerGroupSpecs"];
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[1], (nlohmann::json{{"groupName", "large"},
+                                       {"replicas", 4},
+                                       {"rayStartParams", nlohmann::json::object()}}));
+  EXPECT_EQ(groups[0]["groupName"], "small");
+}
+
+TEST(YamlReaderTest, StopsBillionLaughs) {
+  YamlStream s = ReadYaml(ReadFile(FixturePath("manifest/billion_laughs.yaml")));
+  EXPECT_EQ(s.error.code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(s.error.message(), HasSubstr("excessive aliasing"));
+}
+
+TEST(YamlReaderTest, AllowsModestAliasUse) {
+  nlohmann::json v = ReadOne("a: &x {k: v}\nb: *x\nc: *x\n");
+  EXPECT_EQ(v["c"]["k"], "v");
+}
+
+TEST(YamlReaderTest, UnknownAliasIsAnError) {
+  YamlStream s = ReadYaml("a: *nowhere\n");
+  EXPECT_FALSE(s.error.ok());
+}
+
+TEST(YamlReaderTest, BoundsNesting) {
+  YamlStream s = ReadYaml(ReadFile(FixturePath("manifest/deep.yaml")));
+  EXPECT_EQ(s.error.code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(s.error.message(), HasSubstr("nesting deeper than 256"));
+}
+
+TEST(YamlReaderTest, RecordsKeyPositionsForEveryNode) {
+  YamlStream s = ReadYaml(ReadFile(FixturePath("manifest/anchors.yaml")));
+  ASSERT_EQ(s.documents.size(), 1u);
+  const SourceMap& map = *s.documents[0].source_map;
+  EXPECT_EQ(map.at("").line, 1);
+  EXPECT_EQ(map.at("/metadata/name").line, 4);
+  EXPECT_EQ(map.at("/metadata/name").column, 3);
+  EXPECT_EQ(map.at("/spec/workerGroupSpecs/0").line, 7);
+  EXPECT_EQ(map.at("/spec/workerGroupSpecs/1/replicas").line, 13);
+  EXPECT_EQ(map.at("/spec/workerGroupSpecs/1/replicas").column, 5);
+  // A merged key points at the merge.
+  EXPECT_EQ(map.at("/spec/workerGroupSpecs/1/rayStartParams").line, 11);
+}
+
+TEST(YamlReaderTest, EscapesPointerTokensOfKeys) {
+  YamlStream s = ReadYaml("labels:\n  ray.io/node-type: head\n");
+  ASSERT_EQ(s.documents.size(), 1u);
+  EXPECT_EQ(s.documents[0].source_map->at("/labels/ray.io~1node-type").line, 2);
+}
+
+TEST(YamlReaderTest, KeepsDocumentsBeforeASyntaxError) {
+  YamlStream s = ReadYaml(ReadFile(FixturePath("manifest/broken.yaml")));
+  ASSERT_EQ(s.documents.size(), 1u);
+  EXPECT_EQ(s.documents[0].value["metadata"]["name"], "ok");
+  EXPECT_FALSE(s.error.ok());
+  ASSERT_TRUE(s.error_position.has_value());
+  EXPECT_GE(s.error_position->line, 9);
+}
+
+TEST(YamlReaderTest, SkipsEmptyDocumentsButKeepsTheirIndex) {
+  YamlStream s = ReadYaml(ReadFile(FixturePath("manifest/multi.yaml")));
+  ASSERT_TRUE(s.error.ok()) << s.error.message();
+  ASSERT_EQ(s.documents.size(), 2u);
+  EXPECT_EQ(s.documents[0].index, 0);
+  EXPECT_EQ(s.documents[1].index, 2);
+  EXPECT_EQ(s.documents[1].value["kind"], "RayJob");
+}
+
+TEST(YamlReaderTest, ReadsJson) {
+  nlohmann::json v = ReadOne(R"({"a": [1, 2.5, "x", true, null], "b": {}})");
+  EXPECT_EQ(v, nlohmann::json::parse(R"({"a": [1, 2.5, "x", true, null], "b": {}})"));
+}
+
+TEST(YamlReaderTest, GarbageNeverThrows) {
+  for (const char* text : {"\t- a", "a: [", "{", "a: b: c", "- a\nb: c",
+                           "? [a]\n: b", "*", "&a", "!!int x", "\xff\xfe"}) {
+    YamlStream s = ReadYaml(text);
+    (void)s;
+  }
+}
+
+}  // namespace
+}  // namespace rayguard::manifest

@@ -1,0 +1,315 @@
+// Builds JSON from yaml-cpp's event stream rather than its Node tree: events
+// carry the scalar's tag ("?" plain, "!" quoted) and every node's mark, let
+// us see duplicate keys (the Node API silently keeps one) and let us bound
+// alias expansion before copying anything.
+#include "webhook/manifest/yaml_reader.h"
+
+#include <deque>
+#include <map>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include "webhook/core/json_pointer.h"
+
+namespace rayguard::manifest {
+namespace {
+
+constexpr char kStrTag[] = "tag:yaml.org,2002:str";
+
+SourcePosition ToPosition(const YAML::Mark& mark) {
+  return {mark.line + 1, mark.column + 1};
+}
+
+// Thrown from the event handler; ReadYaml turns it into a Status.
+struct YamlFailure {
+  Status status;
+  YAML::Mark mark;
+};
+
+[[noreturn]] void Fail(const YAML::Mark& mark, Status status) {
+  throw YamlFailure{std::move(status), mark};
+}
+
+std::size_t CountNodes(const nlohmann::json& v) {
+  std::size_t n = 1;
+  if (v.is_structured()) {
+    for (const auto& child : v) n += CountNodes(child);
+  }
+  return n;
+}
+
+// sigs.k8s.io/yaml turns non-string keys into their JSON text.
+std::string KeyString(const nlohmann::json& key) {
+  if (key.is_string()) return key.get<std::string>();
+  return key.dump();
+}
+
+class JsonBuilder : public YAML::EventHandler {
+ public:
+  explicit JsonBuilder(const YamlLimits& limits) : limits_(limits) {}
+
+  // The document finished by the last OnDocumentEnd, if not empty.
+  std::optional<YamlDocument> TakeDocument() { return std::move(done_); }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    root_ = nlohmann::json();
+    has_root_ = false;
+    map_ = std::make_shared<SourceMap>();
+    anchors_.clear();
+    own_nodes_ = 0;
+    alias_nodes_ = 0;
+    start_ = ToPosition(mark);
+  }
+
+  void OnDocumentEnd() override {
+    done_.reset();
+    if (!has_root_ || root_.is_null()) return;
+    YamlDocument doc;
+    doc.value = std::move(root_);
+    doc.source_map = std::move(map_);
+    doc.start = start_;
+    done_ = std::move(doc);
+  }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    AddValue(mark, nullptr, anchor, /*plain=*/false, "");
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) {
+      Fail(mark, Status::InvalidArgument("unknown anchor referenced"));
+    }
+    alias_nodes_ += it->second.nodes;
+    const std::size_t budget =
+        std::max(limits_.max_alias_nodes, limits_.alias_ratio * own_nodes_);
+    if (alias_nodes_ > budget) {
+      Fail(mark, Status::ResourceExhausted(
+                     "document contains excessive aliasing (aliases expand "
+                     "to more than " + std::to_string(budget) + " nodes)"));
+    }
+    AddValue(mark, it->second.value, 0, /*plain=*/false, "", /*alias=*/true);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag,
+                YAML::anchor_t anchor, const std::string& value) override {
+    nlohmann::json v;
+    if (tag == "?" || (tag.rfind("tag:yaml.org,2002:", 0) == 0 &&
+                       tag != kStrTag && tag != "tag:yaml.org,2002:binary")) {
+      Status s = ResolvePlainScalar(value, &v);
+      if (!s.ok()) Fail(mark, s);
+    } else {
+      v = value;  // quoted, block, !!str or an application tag
+    }
+    AddValue(mark, std::move(v), anchor, tag == "?", value);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&,
+                       YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    Open(mark, nlohmann::json::array(), anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&,
+                  YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    Open(mark, nlohmann::json::object(), anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct Frame {
+    nlohmann::json* node;  // the open container
+    std::string pointer;
+    YAML::Mark mark;
+    YAML::anchor_t anchor = 0;
+    // Maps only: the key waiting for its value.
+    std::optional<std::string> key;
+    YAML::Mark key_mark;
+    bool key_is_merge = false;
+    std::set<std::string> merged;  // keys that came from `<<`, overridable
+    // A container that is the value of `<<` is built here, then merged.
+    nlohmann::json merge_source;
+    bool is_merge_value = false;
+  };
+  struct Anchor {
+    nlohmann::json value;
+    std::size_t nodes = 0;
+  };
+
+  void Open(const YAML::Mark& mark, nlohmann::json empty,
+            YAML::anchor_t anchor) {
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
+      Fail(mark, Status::ResourceExhausted(
+                     "nesting deeper than " +
+                     std::to_string(limits_.max_depth) + " levels"));
+    }
+    ++own_nodes_;
+    Frame frame;
+    frame.mark = mark;
+    frame.anchor = anchor;
+    if (!stack_.empty() && stack_.back().key_is_merge) {
+      Frame& parent = stack_.back();
+      parent.key.reset();
+      parent.key_is_merge = false;
+      frame.is_merge_value = true;
+      frame.merge_source = std::move(empty);
+      // Its nodes are copied by Merge; '#' keeps their positions out of
+      // every lookup (pointers start with '/').
+      frame.pointer = "#merge";
+      stack_.push_back(std::move(frame));
+      stack_.back().node = &stack_.back().merge_source;
+      return;
+    }
+    std::string pointer;
+    nlohmann::json* slot = Place(mark, std::move(empty), &pointer);
+    frame.node = slot;
+    frame.pointer = std::move(pointer);
+    stack_.push_back(std::move(frame));
+  }
+
+  void Close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    const nlohmann::json& value =
+        frame.is_merge_value ? frame.merge_source : *frame.node;
+    if (frame.anchor != 0) {
+      anchors_[frame.anchor] = Anchor{value, CountNodes(value)};
+    }
+    if (frame.is_merge_value) Merge(frame.mark, value);
+  }
+
+  void AddValue(const YAML::Mark& mark, nlohmann::json v,
+                YAML::anchor_t anchor, bool plain, const std::string& text,
+                bool alias = false) {
+    if (!alias) ++own_nodes_;
+    if (anchor != 0) anchors_[anchor] = Anchor{v, CountNodes(v)};
+    if (!stack_.empty() && stack_.back().node->is_object() &&
+        !stack_.back().key.has_value() && !stack_.back().key_is_merge) {
+      if (v.is_structured()) {
+        Fail(mark, Status::InvalidArgument("map keys must be scalars"));
+      }
+      Frame& f = stack_.back();
+      f.key_is_merge = plain && text == "<<";
+      if (!f.key_is_merge) f.key = KeyString(v);
+      f.key_mark = mark;
+      return;
+    }
+    if (!stack_.empty() && stack_.back().key_is_merge) {
+      stack_.back().key_is_merge = false;
+      Merge(mark, v);
+      return;
+    }
+    std::string pointer;
+    Place(mark, std::move(v), &pointer);
+  }
+
+  // Puts a finished value (or an empty container) where it belongs: the
+  // root, the next sequence item or the pending map key.
+  nlohmann::json* Place(const YAML::Mark& mark, nlohmann::json v,
+                        std::string* pointer) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      has_root_ = true;
+      (*map_)[""] = ToPosition(mark);
+      return &root_;
+    }
+    Frame& f = stack_.back();
+    if (f.node->is_array()) {
+      *pointer = f.pointer + "/" + std::to_string(f.node->size());
+      (*map_)[*pointer] = ToPosition(mark);
+      f.node->push_back(std::move(v));
+      return &f.node->back();
+    }
+    if (!f.key.has_value()) {
+      Fail(mark, Status::InvalidArgument("map keys must be scalars"));
+    }
+    std::string key = std::move(*f.key);
+    f.key.reset();
+    if (f.node->contains(key) && !f.merged.erase(key)) {
+      Fail(f.key_mark, Status::InvalidArgument(
+                           "key \"" + key + "\" already set in map"));
+    }
+    *pointer = f.pointer + "/" + EscapePointerToken(key);
+    (*map_)[*pointer] = ToPosition(f.key_mark);
+    nlohmann::json& slot = (*f.node)[key];
+    slot = std::move(v);
+    return &slot;
+  }
+
+  // `<<: *base` or `<<: [*a, *b]`: copies keys the map does not set yet;
+  // earlier sources win, and keys written in the map itself win over all.
+  void Merge(const YAML::Mark& mark, const nlohmann::json& source) {
+    Frame& f = stack_.back();
+    if (source.is_array()) {
+      for (const auto& item : source) {
+        if (!item.is_object()) {
+          Fail(mark, Status::InvalidArgument(
+                         "map merge requires a map or a sequence of maps"));
+        }
+        MergeMap(&f, mark, item);
+      }
+      return;
+    }
+    if (!source.is_object()) {
+      Fail(mark, Status::InvalidArgument(
+                     "map merge requires a map or a sequence of maps"));
+    }
+    MergeMap(&f, mark, source);
+  }
+
+  void MergeMap(Frame* f, const YAML::Mark& mark, const nlohmann::json& src) {
+    for (const auto& [key, value] : src.items()) {
+      if (f->node->contains(key)) continue;
+      (*f->node)[key] = value;
+      f->merged.insert(key);
+      (*map_)[f->pointer + "/" + EscapePointerToken(key)] = ToPosition(mark);
+    }
+  }
+
+  const YamlLimits& limits_;
+  nlohmann::json root_;
+  bool has_root_ = false;
+  std::shared_ptr<SourceMap> map_;
+  std::deque<Frame> stack_;  // references to frames stay valid
+  std::map<YAML::anchor_t, Anchor> anchors_;
+  std::size_t own_nodes_ = 0;
+  std::size_t alias_nodes_ = 0;
+  SourcePosition start_;
+  std::optional<YamlDocument> done_;
+};
+
+}  // namespace
+
+YamlStream ReadYaml(std::string_view text, const YamlLimits& limits) {
+  YamlStream out;
+  std::istringstream in{std::string(text)};
+  JsonBuilder builder(limits);
+  int index = 0;
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(builder)) {
+      if (auto doc = builder.TakeDocument()) {
+        doc->index = index;
+        out.documents.push_back(std::move(*doc));
+      }
+      ++index;
+    }
+  } catch (const YamlFailure& f) {
+    out.error = f.status;
+    out.error_position = ToPosition(f.mark);
+  } catch (const YAML::Exception& e) {
+    out.error = Status::InvalidArgument(e.msg);
+    out.error_position = ToPosition(e.mark);
+  } catch (const std::exception& e) {
+    out.error = Status::Internal(std::string("reading YAML: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace rayguard::manifest
