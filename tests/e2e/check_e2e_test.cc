@@ -1,0 +1,215 @@
+// `rayguard check` as a user runs it: the built binary on real files, its
+// exit code, and its whole output against golden files in tests/golden/check/.
+// To regenerate the goldens after an intended change:
+//   UPDATE_GOLDEN=1 ctest --test-dir build -R check_e2e_test
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include "tests/testing/fixtures.h"
+
+namespace rayguard {
+namespace {
+
+using ::rayguard::testing::BinaryPath;
+using ::rayguard::testing::FixturePath;
+using ::rayguard::testing::ReadFile;
+using ::rayguard::testing::SourcePath;
+using ::testing::HasSubstr;
+
+// Concatenation by append: GCC 12 misreports `"literal" + std::string&&`
+// under -Wrestrict (GCC bug 105329).
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  (out.append(parts), ...);
+  return out;
+}
+
+struct CheckRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs `rayguard check <args>` in tests/fixtures/, stdin from `input`.
+CheckRun Check(const std::string& args, const std::string& input = "/dev/null") {
+  const std::string dir = ::testing::TempDir();
+  const std::string out = Cat(dir, "/check_out");
+  const std::string err = Cat(dir, "/check_err");
+  const std::string cmd =
+      Cat("cd '", FixturePath(""), "' && '", BinaryPath(), "' check ", args,
+          " <'", input, "' >'", out, "' 2>'", err, "'");
+  int status = std::system(cmd.c_str());
+  CheckRun r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  const std::string path = SourcePath(Cat("tests/golden/check/", name));
+  if (std::getenv("UPDATE_GOLDEN")) {
+    std::ofstream(path) << actual;
+    return;
+  }
+  EXPECT_EQ(actual, ReadFile(path)) << "golden " << path;
+}
+
+// The small fixtures whose findings come from stable KubeRay rules.
+const char kGoldenInputs[] =
+    "--color never check/invalid_name.yaml check/list.yaml check/mixed.yaml";
+
+TEST(CheckE2eTest, AcceptsEveryKubeRaySample) {
+  CheckRun r = Check("-o json samples");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out.substr(0, 2000);
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  // 87 RayCluster/RayJob/RayService documents and 72 others (ConfigMaps,
+  // Services, ...) in the 93 files copied from KubeRay v1.7.0.
+  EXPECT_EQ(report["summary"]["checked"], 87);
+  EXPECT_EQ(report["summary"]["skipped"], 72);
+  EXPECT_EQ(report["summary"]["denied"], 0);
+  EXPECT_EQ(report["summary"]["errors"], 0);
+}
+
+TEST(CheckE2eTest, OutputOrderDoesNotDependOnParallelism) {
+  CheckRun one = Check("-o json -j 1 samples check");
+  CheckRun many = Check("-o json -j 8 samples check");
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_EQ(one.out, many.out);
+}
+
+TEST(CheckE2eTest, EachFormatMatchesItsGolden) {
+  const std::vector<std::pair<std::string, std::string>> formats = {
+      {"text", "text.txt"}, {"json", "json.json"}, {"junit", "junit.xml"},
+      {"sarif", "sarif.json"}, {"github", "github.txt"}};
+  for (const auto& [format, golden] : formats) {
+    CheckRun r = Check(Cat("-o ", format, " ", kGoldenInputs));
+    EXPECT_EQ(r.exit_code, 1) << format << ": " << r.err;
+    ExpectGolden(golden, r.out);
+  }
+}
+
+TEST(CheckE2eTest, SarifValidatesAgainstTheSarifSchema) {
+  CheckRun r = Check(Cat("-o sarif ", kGoldenInputs, " manifest/broken.yaml"));
+  ASSERT_EQ(r.exit_code, 2) << r.err;
+  nlohmann::json schema_json = nlohmann::json::parse(
+      ReadFile(FixturePath("sarif/sarif-2.1.0-rtm.5.json")));
+  valijson::Schema schema;
+  valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
+  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_json);
+  parser.populateSchema(schema_adapter, schema);
+  nlohmann::json sarif = nlohmann::json::parse(r.out);
+  valijson::adapters::NlohmannJsonAdapter target(sarif);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  const bool valid = validator.validate(schema, target, &results);
+  std::string errors;
+  valijson::ValidationResults::Error e;
+  while (results.popError(e)) {
+    for (const std::string& p : e.context) errors += p;
+    errors.append(": ").append(e.description).append("\n");
+  }
+  EXPECT_TRUE(valid) << errors;
+  EXPECT_EQ(sarif["runs"][0]["results"].size(), 4u);
+}
+
+TEST(CheckE2eTest, ReadsStdin) {
+  CheckRun r = Check("-o json -", FixturePath("check/mixed.yaml"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  ASSERT_EQ(report["results"].size(), 2u);
+  EXPECT_EQ(report["results"][1]["file"], "stdin");
+  EXPECT_EQ(report["results"][1]["document"], 2);
+  EXPECT_EQ(report["results"][1]["violations"][0]["line"], 30);
+  EXPECT_EQ(report["summary"]["skipped"], 1);
+}
+
+TEST(CheckE2eTest, ExpandsKubectlListsWithItemIndexAndLine) {
+  CheckRun r = Check("-o json check/list.yaml");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  nlohmann::json result = nlohmann::json::parse(r.out)["results"][0];
+  EXPECT_EQ(result["item"], 1);
+  EXPECT_EQ(result["name"], "9-lives");
+  EXPECT_EQ(result["violations"][0]["path"], "metadata.name");
+  EXPECT_EQ(result["violations"][0]["line"], 16);
+  EXPECT_EQ(result["violations"][0]["column"], 5);
+}
+
+TEST(CheckE2eTest, BrokenYamlExitsTwoWithFileAndLine) {
+  CheckRun r = Check("manifest/broken.yaml manifest/duplicate_key.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("manifest/broken.yaml:10:5: error: "));
+  EXPECT_THAT(r.out, HasSubstr("manifest/duplicate_key.yaml:7:5: error: key "
+                               "\"team\" already set in map"));
+  // The valid document before the error was still checked.
+  EXPECT_THAT(r.out, HasSubstr("1 checked"));
+}
+
+TEST(CheckE2eTest, HostileYamlIsAnErrorNotACrash) {
+  CheckRun r = Check("manifest/billion_laughs.yaml manifest/deep.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("excessive aliasing"));
+  EXPECT_THAT(r.out, HasSubstr("nesting deeper than"));
+}
+
+TEST(CheckE2eTest, MissingPathIsReportedAndTheRestChecked) {
+  CheckRun r = Check("no/such/file.yaml check/invalid_name.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("no/such/file.yaml: error: no such file"));
+  EXPECT_THAT(r.out, HasSubstr("check/invalid_name.yaml:6:3: metadata.name"));
+}
+
+TEST(CheckE2eTest, DocumentWithoutKindIsAnError) {
+  CheckRun r = Check("manifest/kubectl_list.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("manifest/kubectl_list.yaml:20:3: error: "
+                               "apiVersion not set, kind not set"));
+}
+
+TEST(CheckE2eTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Check("-o yaml check").exit_code, 2);
+  EXPECT_EQ(Check("").exit_code, 2);
+  EXPECT_EQ(Check("--feature-gates RayJobDeletionPolicy=maybe check")
+                .exit_code, 2);
+}
+
+TEST(CheckE2eTest, MutatePrintsEveryDocumentAsYaml) {
+  CheckRun r = Check("--mutate check/mixed.yaml");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string mutated = Cat(::testing::TempDir(), "/mutated.yaml");
+  std::ofstream(mutated) << r.out;
+  CheckRun again = Check(Cat("-o json ", mutated));
+  nlohmann::json report = nlohmann::json::parse(again.out);
+  EXPECT_EQ(report["summary"]["documents"], 3);
+  EXPECT_EQ(report["summary"]["denied"], 1);
+  EXPECT_THAT(r.out, HasSubstr("enabled: \"yes\""));  // still a string
+  EXPECT_THAT(r.err, HasSubstr("Summary: 3 documents"));
+}
+
+TEST(CheckE2eTest, MutateJsonCarriesAPatchPerDocument) {
+  CheckRun r = Check("--mutate -o json check/mixed.yaml");
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  for (const auto& result : report["results"]) {
+    EXPECT_TRUE(result["patch"].is_array()) << result.dump();
+  }
+}
+
+TEST(CheckE2eTest, ColourOnlyWhenAskedOrOnATerminal) {
+  EXPECT_THAT(Check("check/invalid_name.yaml").out,
+              ::testing::Not(HasSubstr("\033[")));
+  EXPECT_THAT(Check("--color always check/invalid_name.yaml").out,
+              HasSubstr("\033["));
+}
+
+}  // namespace
+}  // namespace rayguard

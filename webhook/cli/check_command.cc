@@ -1,0 +1,371 @@
+// `rayguard check`: the offline front end. Reads manifests, runs the same
+// Validator the webhook runs on every Ray document, and reports in a format
+// CI systems read. Files are read and checked in parallel; results are
+// written in input order so the output is the same on every run.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "webhook/cli/commands.h"
+#include "webhook/core/field_path.h"
+#include "webhook/manifest/file_walker.h"
+#include "webhook/manifest/yaml_writer.h"
+#include "webhook/report/reporter.h"
+#include "webhook/rules/rule_set.h"
+#include "webhook/validator/validator.h"
+
+namespace rayguard::cli {
+namespace {
+
+struct CheckFlags {
+  std::string output = "text";
+  bool strict = false;
+  bool mutate = false;
+  std::vector<std::string> policies;
+  std::string schemas;
+  std::string params;
+  std::string namespace_object;
+  std::string feature_gates;
+  std::string operation = "CREATE";
+  std::string old_file;
+  bool warnings_as_errors = false;
+  std::string color = "auto";
+  unsigned jobs = 0;
+  std::vector<std::string> paths;
+};
+
+// What the checks of every document share, loaded once.
+struct CheckContext {
+  const CheckFlags& flags;
+  const Validator& validator;
+  nlohmann::json namespace_object;
+  std::vector<nlohmann::json> old_objects;
+};
+
+// The results of one input file, in document order.
+struct FileOutput {
+  std::vector<report::DocumentRecord> records;
+  std::string mutated_yaml;  // --mutate: every document, "---"-separated
+  bool done = false;
+};
+
+// `K=V,...` with V true or false (KubeRay's --feature-gates syntax).
+Status ParseGates(const std::string& text, std::map<std::string, bool>* out) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string pair = text.substr(start, end - start);
+    const std::size_t eq = pair.find('=');
+    const std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
+    if (eq == 0 || (value != "true" && value != "false")) {
+      return Status::InvalidArgument("--feature-gates: want NAME=true|false, got \"" +
+                                     pair + "\"");
+    }
+    (*out)[pair.substr(0, eq)] = value == "true";
+    start = end + 1;
+  }
+  return Status::Ok();
+}
+
+// The bundled `name` folder (schemas/, policies/): beside or above the
+// binary (installed layout and build tree), else in the working directory.
+std::string FindBundled(const std::string& name) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (int up = 0; !ec && up < 5 && !dir.empty(); ++up) {
+    for (const fs::path& candidate : {dir / name, dir / "share/rayguard" / name}) {
+      if (fs::is_directory(candidate, ec)) return candidate.string();
+    }
+    if (dir == dir.parent_path()) break;
+    dir = dir.parent_path();
+  }
+  return fs::is_directory(name, ec) ? name : "";
+}
+
+Result<std::vector<nlohmann::json>> ReadObjects(const std::string& path) {
+  std::vector<nlohmann::json> objects;
+  for (manifest::ManifestEntry& e : manifest::ReadManifestFile(path)) {
+    if (!e.error.ok()) return e.error.WithPrefix(path);
+    objects.push_back(std::move(e.resource.object));
+  }
+  if (objects.empty()) return Status::InvalidArgument(path + ": no objects");
+  return objects;
+}
+
+// The old object of an UPDATE: same kind, namespace and name, or the only
+// object of --old.
+nlohmann::json FindOld(const CheckContext& ctx, const Resource& r) {
+  for (const nlohmann::json& old : ctx.old_objects) {
+    Resource o;
+    o.object = old;
+    if (o.kind() == r.kind() && o.name() == r.name() &&
+        o.namespace_name() == r.namespace_name()) {
+      return old;
+    }
+  }
+  return ctx.old_objects.size() == 1 ? ctx.old_objects[0] : nlohmann::json();
+}
+
+void SetAdmission(const CheckContext& ctx, Resource* r) {
+  const std::string api = r->api_version();
+  const std::size_t slash = api.find('/');
+  std::string plural = r->kind();
+  std::transform(plural.begin(), plural.end(), plural.begin(), ::tolower);
+  r->admission.operation = ctx.flags.operation;
+  if (ctx.flags.operation == "UPDATE") r->admission.old_object = FindOld(ctx, *r);
+  r->admission.namespace_object = ctx.namespace_object;
+  r->admission.dry_run = true;
+  r->admission.request = {
+      {"kind", {{"group", api.substr(0, slash)},
+                {"version", api.substr(slash + 1)},
+                {"kind", r->kind()}}},
+      {"resource", {{"group", api.substr(0, slash)},
+                    {"version", api.substr(slash + 1)},
+                    {"resource", plural + "s"}}},
+      {"name", r->name()},
+      {"namespace", r->namespace_name()},
+      {"operation", ctx.flags.operation},
+      {"userInfo", nlohmann::json::object()},
+      {"dryRun", true}};
+}
+
+report::DocumentRecord CheckEntry(const CheckContext& ctx,
+                                  manifest::ManifestEntry entry,
+                                  std::string* yaml) {
+  Resource& r = entry.resource;
+  report::DocumentRecord rec;
+  rec.file = r.file;
+  rec.document = r.document;
+  rec.item = r.item;
+  rec.api_version = r.api_version();
+  rec.kind = r.kind();
+  rec.namespace_name = r.namespace_name();
+  rec.name = r.name();
+  if (!entry.error.ok()) {
+    rec.outcome = report::Outcome::kError;
+    rec.allowed = false;
+    rec.error = entry.error.message();
+    rec.error_position = entry.error_position;
+    return rec;
+  }
+  if (!Validator::Handles(r.object)) {
+    rec.outcome = report::Outcome::kSkipped;
+    if (yaml) yaml->append("---\n").append(manifest::WriteYaml(r.object));
+    return rec;
+  }
+  SetAdmission(ctx, &r);
+  if (ctx.flags.mutate) {
+    Result<MutationOutcome> m = ctx.validator.Mutate(r);
+    if (!m.ok()) {
+      rec.outcome = report::Outcome::kError;
+      rec.allowed = false;
+      rec.error = "mutation failed: " + m.status().message();
+      return rec;
+    }
+    rec.patch = nlohmann::json::diff(r.object, m->object);
+    rec.result = std::move(m->result);
+    r.object = std::move(m->object);
+    if (yaml) yaml->append("---\n").append(manifest::WriteYaml(r.object));
+  }
+  CheckResult checked = ctx.validator.Check(r);
+  rec.result.findings.insert(rec.result.findings.end(),
+                             checked.findings.begin(), checked.findings.end());
+  rec.result.audit_annotations.merge(checked.audit_annotations);
+  for (const Finding& f : rec.result.findings) {
+    rec.positions.push_back(r.PositionOf(FieldPathToPointer(f.path)));
+    if (ctx.flags.warnings_as_errors && f.severity == Severity::kWarning) {
+      rec.allowed = false;
+    }
+  }
+  rec.allowed = rec.allowed && rec.result.allowed();
+  return rec;
+}
+
+FileOutput CheckFile(const CheckContext& ctx, const manifest::InputFile& in) {
+  FileOutput out;
+  std::string* yaml = ctx.flags.mutate ? &out.mutated_yaml : nullptr;
+  if (!in.error.ok()) {
+    manifest::ManifestEntry entry;
+    entry.resource.file = in.path;
+    entry.error = in.error;
+    out.records.push_back(CheckEntry(ctx, std::move(entry), yaml));
+    return out;
+  }
+  try {
+    for (auto& entry : manifest::ReadManifestFile(in.path)) {
+      out.records.push_back(CheckEntry(ctx, std::move(entry), yaml));
+    }
+  } catch (const std::exception& e) {  // e.g. out of memory: fail this file
+    report::DocumentRecord rec;
+    rec.file = in.path;
+    rec.outcome = report::Outcome::kError;
+    rec.allowed = false;
+    rec.error = std::string("internal error: ") + e.what();
+    out.records = {std::move(rec)};
+  }
+  return out;
+}
+
+// Checks every input on `jobs` threads and hands each file's results to
+// `emit` in input order, as soon as that file and all before it are done.
+template <typename Emit>
+void CheckAll(const CheckContext& ctx,
+              const std::vector<manifest::InputFile>& inputs, unsigned jobs,
+              Emit emit) {
+  std::vector<FileOutput> outputs(inputs.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < inputs.size();) {
+      FileOutput out = CheckFile(ctx, inputs[i]);
+      std::lock_guard lock(mu);
+      outputs[i] = std::move(out);
+      outputs[i].done = true;
+      cv.notify_all();
+    }
+  };
+  std::vector<std::jthread> threads;
+  jobs = std::max(1u, std::min<unsigned>(jobs, inputs.size()));
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    FileOutput out;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return outputs[i].done; });
+      out = std::move(outputs[i]);
+    }
+    emit(out);
+  }
+}
+
+bool UseColor(const std::string& mode, std::FILE* stream) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* term = std::getenv("TERM");
+  return isatty(fileno(stream)) && std::getenv("NO_COLOR") == nullptr &&
+         !(term && std::string(term) == "dumb");
+}
+
+std::string DescribeRule(const std::string& id) {
+  for (const rules::Rule& rule : rules::AllRules()) {
+    if (rule.id == id) return rule.description;
+  }
+  if (id == "schema") return "The object matches the CRD's OpenAPI schema";
+  return "";
+}
+
+Result<ValidatorOptions> BuildOptions(const CheckFlags& f) {
+  ValidatorOptions o;
+  o.schemas_dir = f.schemas.empty() ? FindBundled("schemas") : f.schemas;
+  o.policy_dirs = f.policies;
+  if (o.policy_dirs.empty()) {
+    if (std::string dir = FindBundled("policies"); !dir.empty()) {
+      o.policy_dirs.push_back(dir);
+    }
+  }
+  o.params_dir = f.params;
+  o.strict = f.strict;
+  Status s = ParseGates(f.feature_gates, &o.feature_gates);
+  if (!s.ok()) return s;
+  return o;
+}
+
+int RunCheck(const CheckFlags& flags) {
+  auto fail = [](const Status& s) {
+    std::cerr << "rayguard check: " << s.message() << "\n";
+    return 2;
+  };
+  Result<report::Format> format = report::ParseFormat(flags.output);
+  if (!format.ok()) return fail(format.status());
+  Result<ValidatorOptions> options = BuildOptions(flags);
+  if (!options.ok()) return fail(options.status());
+  Result<std::unique_ptr<const Validator>> validator =
+      Validator::Create(*options);
+  if (!validator.ok()) return fail(validator.status());
+  CheckContext ctx{flags, **validator, nullptr, {}};
+  if (!flags.namespace_object.empty()) {
+    auto ns = ReadObjects(flags.namespace_object);
+    if (!ns.ok()) return fail(ns.status());
+    ctx.namespace_object = ns->front();
+  }
+  if (!flags.old_file.empty()) {
+    auto old = ReadObjects(flags.old_file);
+    if (!old.ok()) return fail(old.status());
+    ctx.old_objects = std::move(*old);
+  }
+  // With --mutate in text form, stdout carries the mutated documents (for a
+  // pipe into kubectl) and the report goes to stderr.
+  const bool yaml_out = flags.mutate && *format == report::Format::kText;
+  std::ostream& report_stream = yaml_out ? std::cerr : std::cout;
+  report::ReporterOptions ropts;
+  ropts.color = UseColor(flags.color, yaml_out ? stderr : stdout);
+  ropts.tool_version = RAYGUARD_VERSION;
+  ropts.describe_rule = DescribeRule;
+  auto reporter = report::NewReporter(*format, report_stream, ropts);
+  bool denied = false, errors = false;
+  const unsigned jobs =
+      flags.jobs ? flags.jobs : std::max(1u, std::thread::hardware_concurrency());
+  CheckAll(ctx, manifest::ListInputs(flags.paths), jobs,
+           [&](const FileOutput& out) {
+             if (yaml_out) std::cout << out.mutated_yaml;
+             for (const report::DocumentRecord& rec : out.records) {
+               reporter->Write(rec);
+               errors |= rec.outcome == report::Outcome::kError;
+               denied |= rec.outcome == report::Outcome::kChecked && !rec.allowed;
+             }
+           });
+  reporter->Flush();
+  return errors ? 2 : denied ? 1 : 0;
+}
+
+void AddCheckCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<CheckFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "check", "Check manifests offline (files, directories, - for stdin)");
+  cmd->add_option("-o,--output", flags->output,
+                  "Report format: text, json, junit, sarif or github")
+      ->check(CLI::IsMember({"text", "json", "junit", "sarif", "github"}));
+  cmd->add_flag("--strict", flags->strict, "Unknown fields are errors");
+  cmd->add_flag("--mutate", flags->mutate,
+                "Apply mutations; print the mutated YAML (text) or the patch "
+                "per document (json)");
+  cmd->add_option("--policies", flags->policies,
+                  "Policy directory (repeatable; default: bundled policies/)");
+  cmd->add_option("--schemas", flags->schemas,
+                  "Schema directory (default: bundled schemas/)");
+  cmd->add_option("--params", flags->params,
+                  "Param objects directory (replaces each policies/params/)");
+  cmd->add_option("--namespace-object", flags->namespace_object,
+                  "Namespace object (YAML) for policies' namespaceObject");
+  cmd->add_option("--feature-gates", flags->feature_gates,
+                  "KubeRay feature gates: NAME=true|false,...");
+  cmd->add_option("--operation", flags->operation, "CREATE or UPDATE")
+      ->check(CLI::IsMember({"CREATE", "UPDATE"}));
+  cmd->add_option("--old", flags->old_file,
+                  "The objects before the update (with --operation UPDATE)");
+  cmd->add_flag("--warnings-as-errors", flags->warnings_as_errors,
+                "A warning denies the document");
+  cmd->add_option("--color", flags->color, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("-j,--jobs", flags->jobs,
+                  "Parallel workers (default: one per core)");
+  cmd->add_option("paths", flags->paths, "Files, directories or -")
+      ->required();
+  cmd->callback([flags, exit_code] { *exit_code = RunCheck(*flags); });
+}
+
+const CommandRegistration kCheck(20, AddCheckCommand);
+
+}  // namespace
+}  // namespace rayguard::cli
