@@ -18,8 +18,10 @@
 #include "webhook/core/field_path.h"
 #include "webhook/manifest/file_walker.h"
 #include "webhook/manifest/yaml_writer.h"
+#include "webhook/mutation/json_patch.h"
 #include "webhook/report/reporter.h"
 #include "webhook/rules/rule_set.h"
+#include "webhook/server/serve_config.h"
 #include "webhook/validator/validator.h"
 
 namespace rayguard::cli {
@@ -56,25 +58,6 @@ struct FileOutput {
   std::string mutated_yaml;  // --mutate: every document, "---"-separated
   bool done = false;
 };
-
-// `K=V,...` with V true or false (KubeRay's --feature-gates syntax).
-Status ParseGates(const std::string& text, std::map<std::string, bool>* out) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string pair = text.substr(start, end - start);
-    const std::size_t eq = pair.find('=');
-    const std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
-    if (eq == 0 || (value != "true" && value != "false")) {
-      return Status::InvalidArgument("--feature-gates: want NAME=true|false, got \"" +
-                                     pair + "\"");
-    }
-    (*out)[pair.substr(0, eq)] = value == "true";
-    start = end + 1;
-  }
-  return Status::Ok();
-}
 
 // The bundled `name` folder (schemas/, policies/): beside or above the
 // binary (installed layout and build tree), else in the working directory.
@@ -172,7 +155,7 @@ report::DocumentRecord CheckEntry(const CheckContext& ctx,
       rec.error = "mutation failed: " + m.status().message();
       return rec;
     }
-    rec.patch = nlohmann::json::diff(r.object, m->object);
+    rec.patch = json_patch::Diff(r.object, m->object);
     rec.result = std::move(m->result);
     r.object = std::move(m->object);
     if (yaml) yaml->append("---\n").append(manifest::WriteYaml(r.object));
@@ -276,8 +259,11 @@ Result<ValidatorOptions> BuildOptions(const CheckFlags& f) {
   }
   o.params_dir = f.params;
   o.strict = f.strict;
-  Status s = ParseGates(f.feature_gates, &o.feature_gates);
-  if (!s.ok()) return s;
+  if (!f.feature_gates.empty()) {
+    auto gates = server::ParseFeatureGates(f.feature_gates);
+    if (!gates.ok()) return gates.status().WithPrefix("--feature-gates");
+    o.feature_gates = std::move(*gates);
+  }
   return o;
 }
 
