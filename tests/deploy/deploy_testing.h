@@ -1,6 +1,9 @@
 #ifndef RAYGUARD_TESTS_DEPLOY_DEPLOY_TESTING_H_
 #define RAYGUARD_TESTS_DEPLOY_DEPLOY_TESTING_H_
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -45,6 +48,50 @@ std::vector<nlohmann::json> Kustomize(const std::string& dir);
 nlohmann::json FindObject(const std::vector<nlohmann::json>& objects,
                           const std::string& kind,
                           const std::string& name = "");
+
+// A `rayguard serve` (or any command that execs it) running in the
+// background with its log captured. Stopped with SIGTERM on destruction.
+class ServerProcess {
+ public:
+  // Starts argv[0] (a path) with `argv`; stdout and stderr go to log().
+  explicit ServerProcess(const std::vector<std::string>& argv);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // The port from the server's JSON "listening" log line, or -1 when the
+  // process exits or `timeout` passes first (log() says why).
+  int WaitForPort(std::chrono::seconds timeout);
+  // SIGTERM, then waits; returns the exit code (-1 if killed by a signal).
+  int Stop();
+  const std::string& log() const { return log_; }
+
+ private:
+  // Appends whatever the process wrote within `wait` to log_; false at EOF.
+  bool ReadSome(std::chrono::milliseconds wait);
+
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string log_;
+  std::size_t scanned_ = 0;
+};
+
+struct HttpReply {
+  int status = 0;  // 0 when no HTTP reply came (see error)
+  std::string body;
+  std::string error;  // curl's message
+};
+
+// An HTTPS request with curl, trusting only `ca_file` and checking the
+// certificate against `host`, which is resolved to 127.0.0.1:`port` (as
+// `curl --resolve`). POSTs `json_body` when it is not empty.
+HttpReply HttpsRequest(const std::string& host, int port,
+                       const std::string& path, const std::string& ca_file,
+                       const std::string& json_body = "");
+
+// An admission.k8s.io/v1 AdmissionReview asking to CREATE `object`.
+nlohmann::json CreateReview(const nlohmann::json& object,
+                            const std::string& uid);
 
 }  // namespace rayguard::testing
 

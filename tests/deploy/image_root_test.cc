@@ -1,0 +1,154 @@
+// The runtime half of the Dockerfile: the file system scripts/image-rootfs
+// lays out (and the image is made of) is enough to run `rayguard serve`
+// with the Deployment's own arguments. The test copies it into an empty
+// directory, adds what the kubelet would mount (the TLS Secret and the
+// policies ConfigMap), runs the server chrooted into it as user 65532 and
+// talks to it over HTTPS.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/deploy/deploy_testing.h"
+#include "tests/testing/fixtures.h"
+
+namespace rayguard::testing {
+namespace {
+
+using ::nlohmann::json;
+using ::testing::HasSubstr;
+
+namespace fs = std::filesystem;
+
+constexpr char kHost[] = "rayguard.rayguard.svc";
+
+// How to enter the chroot: as root, switching to the image's user; else
+// in a user namespace where we are root (and stay our own user outside).
+std::vector<std::string> ChrootPrefix(const std::string& root) {
+  std::string chroot = FindProgram("chroot");
+  if (chroot.empty()) chroot = "/usr/sbin/chroot";
+  if (geteuid() == 0) return {chroot, "--userspec=65532:65532", root};
+  std::string unshare = FindProgram("unshare");
+  if (unshare.empty() || RunCommand(unshare + " -r true").exit_code != 0) {
+    return {};
+  }
+  return {unshare, "-r", chroot, root};
+}
+
+// The container's arguments from manifests/base/deployment.yaml, listening
+// on a free loopback port instead of 0.0.0.0:8443.
+std::vector<std::string> DeploymentArgs() {
+  json deployment = LoadYamlDocument(
+      SourcePath("manifests/base/deployment.yaml"), "Deployment");
+  json container = deployment["spec"]["template"]["spec"]["containers"][0];
+  std::vector<std::string> args;
+  for (const json& arg : container["args"]) {
+    std::string s = arg.get<std::string>();
+    args.push_back(s.rfind("--listen=", 0) == 0 ? "--listen=127.0.0.1:0" : s);
+  }
+  return args;
+}
+
+class ImageRootTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = tmp_.path() + "/root";
+    prefix_ = ChrootPrefix(root_);
+    if (prefix_.empty()) {
+      GTEST_SKIP() << "chroot needs root or unprivileged user namespaces "
+                      "(unshare -r), and neither is available here";
+    }
+    CommandOutput layout =
+        RunCommand(ShellQuote(SourcePath("scripts/image-rootfs")) + " " +
+                   ShellQuote(BinaryPath()) + " " + ShellQuote(root_));
+    ASSERT_EQ(layout.exit_code, 0) << layout.output;
+    CommandOutput certs = RunCommand(ShellQuote(SourcePath("certs/generate")) +
+                                     " --out " + ShellQuote(certs_dir()));
+    ASSERT_EQ(certs.exit_code, 0) << certs.output;
+    MountSecretAndPolicies();
+  }
+
+  // What the kubelet mounts: the Secret's pair, readable by group 65532
+  // (fsGroup), and policies/ as the ConfigMap lays it out.
+  void MountSecretAndPolicies() {
+    std::string tls = root_ + "/etc/rayguard/tls";
+    for (const char* file : {"tls.crt", "tls.key"}) {
+      fs::copy_file(certs_dir() + "/" + file, tls + "/" + file);
+      fs::permissions(tls + "/" + file,
+                      fs::perms::owner_read | fs::perms::group_read);
+      if (geteuid() == 0) {
+        ASSERT_EQ(chown((tls + "/" + file).c_str(), 0, 65532), 0);
+      }
+    }
+    if (!fs::is_directory(SourcePath("policies"))) return;
+    CommandOutput copy =
+        RunCommand("cd " + ShellQuote(SourcePath("policies")) +
+                   " && find . -type f \\( -name '*.yaml' -o -name '*.yml' \\)"
+                   " -not -path './tests/*' -exec cp --parents {} " +
+                   ShellQuote(root_ + "/etc/rayguard/policies") + " \\;");
+    ASSERT_EQ(copy.exit_code, 0) << copy.output;
+  }
+
+  std::string certs_dir() const { return tmp_.path() + "/certs"; }
+
+  TempDir tmp_;
+  std::string root_;
+  std::vector<std::string> prefix_;
+};
+
+TEST_F(ImageRootTest, HoldsNoShellOrToolsBesideRayguard) {
+  for (const char* path : {"/bin/sh", "/usr/bin/sh", "/bin/bash",
+                           "/usr/bin/env", "/usr/bin/apt-get"}) {
+    EXPECT_FALSE(fs::exists(root_ + path)) << path;
+  }
+  int executables = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root_)) {
+    if (!entry.is_regular_file()) continue;
+    std::string rel = entry.path().string().substr(root_.size());
+    if ((entry.status().permissions() & fs::perms::owner_exec) ==
+            fs::perms::none ||
+        rel.find(".so") != std::string::npos) {
+      continue;
+    }
+    ++executables;
+    EXPECT_EQ(rel, "/usr/local/bin/rayguard");
+  }
+  EXPECT_EQ(executables, 1);
+}
+
+TEST_F(ImageRootTest, ServesHttpsWithTheDeploymentArguments) {
+  std::vector<std::string> argv = prefix_;
+  argv.push_back("/usr/local/bin/rayguard");
+  for (const std::string& arg : DeploymentArgs()) argv.push_back(arg);
+  ServerProcess server(argv);
+  int port = server.WaitForPort(std::chrono::seconds(30));
+  ASSERT_GT(port, 0) << "rayguard did not start in the image root:\n"
+                     << server.log();
+
+  std::string ca = certs_dir() + "/ca.crt";
+  for (const char* path : {"/healthz", "/readyz"}) {
+    HttpReply reply = HttpsRequest(kHost, port, path, ca);
+    EXPECT_EQ(reply.status, 200) << path << ": " << reply.error << reply.body;
+  }
+
+  json cluster = LoadYamlDocument(
+      FixturePath("samples/ray-cluster.sample.yaml"), "RayCluster");
+  cluster["metadata"]["namespace"] = "ml";
+  cluster["metadata"]["name"] = std::string(60, 'a');
+  HttpReply reply = HttpsRequest(kHost, port, "/validate", ca,
+                                 CreateReview(cluster, "image-root-1").dump());
+  ASSERT_EQ(reply.status, 200) << reply.error << reply.body;
+  json response = json::parse(reply.body, nullptr, false)["response"];
+  EXPECT_EQ(response["uid"], "image-root-1");
+  EXPECT_EQ(response["allowed"], false);
+  EXPECT_THAT(response["status"]["message"].dump(), HasSubstr("metadata.name"));
+
+  EXPECT_EQ(server.Stop(), 0) << "SIGTERM must end the server cleanly:\n"
+                              << server.log();
+}
+
+}  // namespace
+}  // namespace rayguard::testing
