@@ -61,7 +61,13 @@ std::string FileWatcher::Fingerprint(const std::vector<std::string>& paths) {
   return out;
 }
 
-void FileWatcher::Start() { thread_ = std::thread([this] { Run(); }); }
+// The baseline is taken here, not on the thread, so a change made right
+// after Start() returns is always reported.
+void FileWatcher::Start() {
+  std::string baseline = Fingerprint(paths_);
+  thread_ = std::thread(
+      [this, baseline = std::move(baseline)] { Run(baseline); });
+}
 
 void FileWatcher::Stop() {
   {
@@ -72,8 +78,7 @@ void FileWatcher::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void FileWatcher::Run() {
-  std::string applied = Fingerprint(paths_);
+void FileWatcher::Run(std::string applied) {
   std::string previous = applied;
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {

@@ -22,6 +22,7 @@ class FileWatcher {
               std::function<void()> on_change);
   ~FileWatcher();  // stops and joins the thread
 
+  // Records the current state, then starts polling.
   void Start();
   void Stop();
 
@@ -30,7 +31,7 @@ class FileWatcher {
   static std::string Fingerprint(const std::vector<std::string>& paths);
 
  private:
-  void Run();
+  void Run(std::string applied);
 
   const std::vector<std::string> paths_;
   const std::chrono::milliseconds interval_;
