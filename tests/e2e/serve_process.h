@@ -1,0 +1,41 @@
+#ifndef RAYGUARD_TESTS_E2E_SERVE_PROCESS_H_
+#define RAYGUARD_TESTS_E2E_SERVE_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace rayguard::testing {
+
+// The real `rayguard serve` binary on 127.0.0.1 with an ephemeral port and
+// JSON logs captured to a file. Killed (SIGKILL) on destruction if running.
+class ServeProcess {
+ public:
+  // `args` come after `rayguard serve --listen 127.0.0.1:0 --log-format json`.
+  explicit ServeProcess(std::vector<std::string> args);
+  ~ServeProcess();
+
+  // Waits for the "listening" log line; false if the process died first.
+  bool WaitUntilListening();
+  int port() const { return port_; }
+
+  void Signal(int sig) const;
+  // Waits up to `timeout` for exit; returns the exit code, or -1 on timeout
+  // or death by signal.
+  int WaitForExit(std::chrono::milliseconds timeout);
+
+  // Everything the process logged so far.
+  std::string Log() const;
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int exit_code_ = -1;
+  std::string log_path_;
+};
+
+}  // namespace rayguard::testing
+
+#endif  // RAYGUARD_TESTS_E2E_SERVE_PROCESS_H_
