@@ -1,69 +1,90 @@
-// Rules on metadata.name / metadata.generateName.
-#include <cctype>
+// Rules on metadata: object names (or generateName prefixes) and RayService
+// annotations.
 #include <string>
 
 #include "webhook/core/field_error.h"
+#include "webhook/rules/internal/spec.h"
+#include "webhook/rules/internal/syntax.h"
 #include "webhook/rules/rule.h"
 
 namespace rayguard::rules {
 namespace {
 
-// KubeRay derives Service and Pod names from the RayCluster name and caps
-// it so that "<name>-head-svc" style names stay within 63 characters.
-constexpr std::size_t kMaxRayClusterNameLength = 47;
+// KubeRay derives Service names from the RayCluster name; "-serve-svc" is the
+// longest suffix, so 63 - 10 = 53 characters. RayJobs and RayServices append
+// "-" and 5 characters to name their RayCluster, leaving 47.
+constexpr std::size_t kMaxRayClusterNameLength = 53;
+constexpr std::size_t kMaxOwnerNameLength = kMaxRayClusterNameLength - 6;
 // The API server appends 5 random characters to generateName.
 constexpr std::size_t kGeneratedSuffixLength = 5;
 
-bool IsDns1035Char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-}
+constexpr char kDns1035Rule[] =
+    "a DNS-1035 label must consist of lower case alphanumeric characters or "
+    "'-', start with an alphabetic character, and end with an alphanumeric "
+    "character (regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
-// RFC 1035 label: lower-case alphanumerics and '-', starting with a letter
-// and ending with an alphanumeric. `prefix` allows a trailing '-'.
-bool IsDns1035Label(const std::string& s, bool prefix) {
-  if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
-  for (char c : s) {
-    if (!IsDns1035Char(c)) return false;
-  }
-  return prefix || s.back() != '-';
-}
-
-void CheckRayClusterName(const RuleContext& ctx, Findings* findings) {
-  constexpr char kRule[] = "kuberay/raycluster-name";
+void CheckName(const RuleContext& ctx, const char* rule, std::size_t max,
+               Findings* findings) {
   const std::string name = ctx.resource.name();
   const std::string generate = ctx.resource.generate_name();
   const FieldPath metadata("metadata");
   if (name.empty() && !generate.empty()) {
     const FieldPath path = metadata.Child("generateName");
-    if (generate.size() + kGeneratedSuffixLength > kMaxRayClusterNameLength) {
+    if (generate.size() + kGeneratedSuffixLength > max) {
       findings->push_back(field_error::Invalid(
-          kRule, path, generate,
+          rule, path, generate,
           "must be no more than " +
-              std::to_string(kMaxRayClusterNameLength - kGeneratedSuffixLength) +
+              std::to_string(max - kGeneratedSuffixLength) +
               " characters, leaving room for the 5 generated characters"));
     }
-    if (!IsDns1035Label(generate, /*prefix=*/true)) {
+    if (!internal::IsDns1035Label(generate.substr(0, 63), /*prefix=*/true)) {
       findings->push_back(field_error::Invalid(
-          kRule, path, generate,
+          rule, path, generate,
           "a DNS-1035 label prefix must consist of lower case alphanumeric "
           "characters or '-' and start with an alphabetic character"));
     }
     return;
   }
   const FieldPath path = metadata.Child("name");
-  if (name.size() > kMaxRayClusterNameLength) {
+  if (name.size() > max) {
     findings->push_back(field_error::Invalid(
-        kRule, path, name,
-        "must be no more than " + std::to_string(kMaxRayClusterNameLength) +
-            " characters"));
+        rule, path, name,
+        "must be no more than " + std::to_string(max) + " characters"));
   }
-  if (!name.empty() && !IsDns1035Label(name, /*prefix=*/false)) {
+  if (!name.empty() && !internal::IsDns1035Label(name.substr(0, 63))) {
+    findings->push_back(field_error::Invalid(rule, path, name, kDns1035Rule));
+  }
+}
+
+void CheckRayClusterName(const RuleContext& ctx, Findings* findings) {
+  CheckName(ctx, "kuberay/raycluster-name", kMaxRayClusterNameLength, findings);
+}
+void CheckRayJobName(const RuleContext& ctx, Findings* findings) {
+  CheckName(ctx, "kuberay/rayjob-name", kMaxOwnerNameLength, findings);
+}
+void CheckRayServiceName(const RuleContext& ctx, Findings* findings) {
+  CheckName(ctx, "kuberay/rayservice-name", kMaxOwnerNameLength, findings);
+}
+
+// ray.io/initializing-timeout: a Go duration ("10m") or whole seconds, > 0.
+void CheckInitializingTimeout(const RuleContext& ctx, Findings* findings) {
+  constexpr char kKey[] = "ray.io/initializing-timeout";
+  const internal::json* value =
+      internal::At(&ctx.resource.object, {"metadata", "annotations", kKey});
+  std::string text = internal::String(value);
+  if (text.empty()) return;
+  const FieldPath path = FieldPath("metadata").Child("annotations").Key(kKey);
+  std::optional<double> nanos = internal::ParseGoDuration(text);
+  std::optional<std::int64_t> seconds = internal::ParseGoInt(text);
+  if (!nanos && !seconds) {
     findings->push_back(field_error::Invalid(
-        kRule, path, name,
-        "a DNS-1035 label must consist of lower case alphanumeric characters "
-        "or '-', start with an alphabetic character, and end with an "
-        "alphanumeric character (regex used for validation is "
-        "'[a-z]([-a-z0-9]*[a-z0-9])?')"));
+        "kuberay/rayservice-initializing-timeout", path, text,
+        "must be a Go duration such as \"5m\" or \"1h\", or a positive number "
+        "of seconds"));
+  } else if ((nanos && *nanos <= 0) || (!nanos && *seconds <= 0)) {
+    findings->push_back(
+        field_error::Invalid("kuberay/rayservice-initializing-timeout", path,
+                             text, "must be positive"));
   }
 }
 
@@ -74,9 +95,28 @@ std::vector<Rule> MetadataRules() {
       {"kuberay/raycluster-name",
        {"RayCluster"},
        "metadata.name (or the generateName prefix) is a DNS-1035 label of at "
-       "most 47 characters",
+       "most 53 characters",
        "",
        CheckRayClusterName},
+      {"kuberay/rayjob-name",
+       {"RayJob"},
+       "metadata.name (or the generateName prefix) is a DNS-1035 label of at "
+       "most 47 characters",
+       "",
+       CheckRayJobName},
+      {"kuberay/rayservice-name",
+       {"RayService"},
+       "metadata.name (or the generateName prefix) is a DNS-1035 label of at "
+       "most 47 characters",
+       "",
+       CheckRayServiceName},
+      {"kuberay/rayservice-initializing-timeout",
+       {"RayService"},
+       "the ray.io/initializing-timeout annotation is a positive Go duration "
+       "or "
+       "number of seconds",
+       "",
+       CheckInitializingTimeout},
   };
 }
 

@@ -10,7 +10,8 @@
 
 namespace rayguard::rules {
 
-// What a rule sees: the (defaulted) object and the operator's feature gates.
+// What a rule sees: the (defaulted) object, with the admission context
+// (operation, oldObject), and the operator's feature gates (defaults applied).
 struct RuleContext {
   const Resource& resource;
   const std::map<std::string, bool>& feature_gates;
@@ -21,17 +22,32 @@ struct RuleContext {
   }
 };
 
-// One built-in KubeRay check. `check` appends one Finding per fault.
+// One built-in KubeRay check. `check` appends one Finding per fault. Related
+// rules may share one check function that reports under each rule's id; the
+// layer runs each distinct function once per object.
 struct Rule {
   std::string id;                  // "kuberay/<kebab-name>"
   std::vector<std::string> kinds;  // RayCluster, RayJob, RayService
   std::string description;
-  std::string feature_gate;        // empty when the rule always applies
+  std::string feature_gate;  // empty when the rule always applies
   void (*check)(const RuleContext& ctx, Findings* findings);
 };
 
 // Registration lists, one per rules/*.cc file.
 std::vector<Rule> MetadataRules();
+std::vector<Rule> RayClusterRules();
+std::vector<Rule> GroupRules();
+std::vector<Rule> WorkerGroupRules();
+std::vector<Rule> GcsFtRules();
+std::vector<Rule> AutoscalerRules();
+std::vector<Rule> HistoryServerRules();
+std::vector<Rule> AuthRules();
+std::vector<Rule> NetworkPolicyRules();
+std::vector<Rule> TlsRules();
+std::vector<Rule> RayJobRules();
+std::vector<Rule> RayJobDeletionRules();
+std::vector<Rule> RayServiceRules();
+std::vector<Rule> ImmutableRules();
 
 }  // namespace rayguard::rules
 

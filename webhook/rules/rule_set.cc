@@ -1,22 +1,28 @@
 #include "webhook/rules/rule_set.h"
 
 #include <algorithm>
+#include <set>
+
+#include "webhook/rules/feature_gates.h"
 
 namespace rayguard::rules {
 namespace {
 
 class RuleLayer : public Layer {
  public:
-  explicit RuleLayer(RuleOptions options) : options_(std::move(options)) {}
+  explicit RuleLayer(RuleOptions options)
+      : gates_(WithDefaultGates(options.feature_gates)) {}
 
   std::string_view name() const override { return "rules"; }
 
   void Check(const Resource& resource, CheckResult* result) const override {
-    RuleContext ctx{resource, options_.feature_gates};
+    RuleContext ctx{resource, gates_};
     const std::string kind = resource.kind();
+    std::set<decltype(Rule::check)> ran;
     for (const Rule& rule : AllRules()) {
       if (std::find(rule.kinds.begin(), rule.kinds.end(), kind) ==
-          rule.kinds.end()) {
+              rule.kinds.end() ||
+          !ran.insert(rule.check).second) {
         continue;
       }
       rule.check(ctx, &result->findings);
@@ -24,7 +30,7 @@ class RuleLayer : public Layer {
   }
 
  private:
-  RuleOptions options_;
+  std::map<std::string, bool> gates_;
 };
 
 }  // namespace
@@ -32,7 +38,11 @@ class RuleLayer : public Layer {
 const std::vector<Rule>& AllRules() {
   static const std::vector<Rule> kRules = [] {
     std::vector<Rule> all;
-    for (auto list : {MetadataRules}) {
+    for (auto list :
+         {MetadataRules, RayClusterRules, GroupRules, WorkerGroupRules,
+          GcsFtRules, AutoscalerRules, HistoryServerRules, AuthRules,
+          NetworkPolicyRules, TlsRules, RayJobRules, RayJobDeletionRules,
+          RayServiceRules, ImmutableRules}) {
       std::vector<Rule> part = list();
       all.insert(all.end(), part.begin(), part.end());
     }

@@ -11,7 +11,8 @@
 
 namespace rayguard::rules {
 
-// KubeRay's feature gates as `--feature-gates` sets them; unset gates take
+// KubeRay feature gates as `--feature-gates` sets them (see
+// ParseFeatureGates in feature_gates.h); unset gates take
 // KubeRay v1.7.0's defaults.
 struct RuleOptions {
   std::map<std::string, bool> feature_gates;

@@ -24,14 +24,14 @@ TEST(MetadataRulesTest, AcceptsTheCompleteSample) {
   EXPECT_TRUE(CheckCluster(SampleCluster()).empty());
 }
 
-TEST(MetadataRulesTest, RejectsNameLongerThan47) {
+TEST(MetadataRulesTest, RejectsNameLongerThan53) {
   nlohmann::json obj = SampleCluster();
-  obj["metadata"]["name"] = std::string(48, 'a');
+  obj["metadata"]["name"] = std::string(54, 'a');
   Findings f = CheckCluster(obj);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].rule, "kuberay/raycluster-name");
   EXPECT_EQ(f[0].path, "metadata.name");
-  EXPECT_THAT(f[0].message, ::testing::HasSubstr("no more than 47 characters"));
+  EXPECT_THAT(f[0].message, ::testing::HasSubstr("no more than 53 characters"));
 }
 
 TEST(MetadataRulesTest, RejectsNonDns1035Name) {
@@ -48,7 +48,7 @@ TEST(MetadataRulesTest, ChecksGenerateNamePrefixLeavingRoomForSuffix) {
   obj["metadata"].erase("name");
   obj["metadata"]["generateName"] = "train-";
   EXPECT_TRUE(CheckCluster(obj).empty());
-  obj["metadata"]["generateName"] = std::string(43, 'a');
+  obj["metadata"]["generateName"] = std::string(49, 'a');
   Findings f = CheckCluster(obj);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].path, "metadata.generateName");
