@@ -99,9 +99,9 @@ TEST(AdmissionHandlerTest, DeniesBadNameWithEveryErrorAndItsPath) {
   EXPECT_EQ(r.verdict, "denied");
   EXPECT_THAT(r.message,
               HasSubstr("RayCluster.ray.io \"Train-Cluster-For-The-Very-Long-"
-                        "Named-Research-Team\" is invalid: [metadata.name: "
+                        "Named-Research-Team-East\" is invalid: [metadata.name: "
                         "Invalid value: \"Train-Cluster-For-The-Very-Long-"
-                        "Named-Research-Team\": must be no more than 47 "
+                        "Named-Research-Team-East\": must be no more than 53 "
                         "characters, metadata.name: Invalid value:"));
   ASSERT_EQ(r.causes.size(), 2u);
   EXPECT_EQ(r.causes[0].field, "metadata.name");
