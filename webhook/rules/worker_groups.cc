@@ -16,21 +16,6 @@ using internal::Integer;
 using internal::json;
 using internal::Member;
 
-// After CRD defaulting both bounds are always present; the check still
-// matters for objects checked without defaults (and mirrors KubeRay).
-void CheckReplicasRequired(const ClusterSpec& c, const RuleContext&,
-                           Findings* out) {
-  if (internal::AutoscalingEnabled(c.spec)) return;
-  internal::ForEachWorkerGroup(c, [&](const Group& g) {
-    for (const char* field : {"minReplicas", "maxReplicas"}) {
-      if (Member(&g.group, field) != nullptr) continue;
-      out->push_back(field_error::Required(
-          "kuberay/worker-replicas-required", g.path.Child(field),
-          std::string("must be set when enableInTreeAutoscaling is not true")));
-    }
-  });
-}
-
 void CheckReplicasRange(const ClusterSpec& c, const RuleContext&,
                         Findings* out) {
   internal::ForEachWorkerGroup(c, [&](const Group& g) {
@@ -146,10 +131,6 @@ void CheckSuspendAutoscaling(const ClusterSpec& c, const RuleContext&,
 std::vector<Rule> WorkerGroupRules() {
   const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
   return {
-      {"kuberay/worker-replicas-required", kAll,
-       "without autoscaling, each worker group sets minReplicas and "
-       "maxReplicas",
-       "", internal::OnEachClusterSpec<CheckReplicasRequired>},
       {"kuberay/worker-replicas-range", kAll,
        "0 <= minReplicas <= maxReplicas for every worker group", "",
        internal::OnEachClusterSpec<CheckReplicasRange>},

@@ -34,30 +34,10 @@ const std::map<std::string, GatedSample>& GatedSamples() {
   return kSamples;
 }
 
-// The API server applies the CRD defaults before admission; these two are
-// the ones the rules depend on (minReplicas 0, maxReplicas 2147483647 in
-// KubeRay v1.7.0's CRDs). Once the schema layer defaults objects, this is a
-// no-op.
-void DefaultWorkerReplicas(nlohmann::json* doc) {
-  for (const char* field : {"rayClusterSpec", "rayClusterConfig", ""}) {
-    nlohmann::json* spec = &(*doc)["spec"];
-    if (*field != '\0') {
-      if (!spec->contains(field)) continue;
-      spec = &(*spec)[field];
-    }
-    if (!spec->contains("workerGroupSpecs")) continue;
-    for (nlohmann::json& group : (*spec)["workerGroupSpecs"]) {
-      if (!group.contains("minReplicas")) group["minReplicas"] = 0;
-      if (!group.contains("maxReplicas")) group["maxReplicas"] = 2147483647;
-    }
-  }
-}
-
 std::vector<Resource> Resources(const std::string& file) {
   std::vector<Resource> out;
   for (nlohmann::json doc : testing::LoadYamlDocuments(file)) {
     if (!Validator::Handles(doc)) continue;
-    DefaultWorkerReplicas(&doc);
     Resource r;
     r.object = std::move(doc);
     out.push_back(std::move(r));
