@@ -78,7 +78,7 @@ TEST_F(ServeTest, DeniesABadNameWithItsPathInReviewLogAndMetrics) {
   EXPECT_THAT(response["status"]["message"].get<std::string>(),
               HasSubstr("is invalid: [metadata.name: Invalid value: "
                         "\"Train-Cluster-For-The-Very-Long-Named-Research-"
-                        "Team\": must be no more than 47 characters"));
+                        "Team-East\": must be no more than 53 characters"));
   EXPECT_EQ(response["status"]["details"]["causes"][0]["field"], "metadata.name");
 
   HttpResponse metrics = c.Request("GET", "/metrics", "", "");
