@@ -9,11 +9,11 @@ namespace {
 
 std::atomic<LogFormat> g_format{LogFormat::kText};
 
-constexpr auto kDump = nlohmann::json::error_handler_t::replace;
+constexpr auto kDump = nlohmann::ordered_json::error_handler_t::replace;
 
 // Bare when the value reads unambiguously, JSON-quoted otherwise (spaces,
 // quotes, control characters), so a crafted name cannot forge a field.
-std::string TextValue(const nlohmann::json& value) {
+std::string TextValue(const nlohmann::ordered_json& value) {
   if (value.is_array()) {
     std::string out;
     for (const auto& item : value) {
@@ -21,7 +21,7 @@ std::string TextValue(const nlohmann::json& value) {
       out += item.is_string() ? item.get<std::string>()
                               : item.dump(-1, ' ', false, kDump);
     }
-    return TextValue(nlohmann::json(out));
+    return TextValue(nlohmann::ordered_json(out));
   }
   if (!value.is_string()) return value.dump(-1, ' ', false, kDump);
   const std::string& s = value.get_ref<const std::string&>();
@@ -32,7 +32,7 @@ std::string TextValue(const nlohmann::json& value) {
   return plain ? s : value.dump(-1, ' ', false, kDump);
 }
 
-std::string TextLine(std::string_view message, const nlohmann::json& fields) {
+std::string TextLine(std::string_view message, const nlohmann::ordered_json& fields) {
   std::string line(message);
   for (const auto& [key, value] : fields.items()) {
     line += " " + key + "=" + TextValue(value);
@@ -43,8 +43,8 @@ std::string TextLine(std::string_view message, const nlohmann::json& fields) {
 // The object's members without the braces, appended to the pattern's
 // "time" and "level" members.
 std::string JsonMembers(std::string_view message,
-                        const nlohmann::json& fields) {
-  nlohmann::json object = {{"msg", std::string(message)}};
+                        const nlohmann::ordered_json& fields) {
+  nlohmann::ordered_json object = {{"msg", std::string(message)}};
   for (const auto& [key, value] : fields.items()) object[key] = value;
   std::string text = object.dump(-1, ' ', false, kDump);
   return text.substr(1, text.size() - 2);
@@ -75,7 +75,7 @@ void ConfigureLogging(LogFormat format) {
 }
 
 void LogEvent(spdlog::level::level_enum level, std::string_view message,
-              const nlohmann::json& fields) {
+              const nlohmann::ordered_json& fields) {
   if (!spdlog::should_log(level)) return;
   const std::string line = g_format == LogFormat::kJson
                                ? JsonMembers(message, fields)

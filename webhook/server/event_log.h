@@ -22,9 +22,11 @@ Result<LogFormat> ParseLogFormat(std::string_view name);
 void ConfigureLogging(LogFormat format);
 
 // Logs `message` with structured `fields` (a JSON object of scalars or
-// arrays of scalars). Callers pass identifiers only, never object contents.
+// arrays of scalars, kept in the order given). Callers pass identifiers
+// only, never object contents.
 void LogEvent(spdlog::level::level_enum level, std::string_view message,
-              const nlohmann::json& fields = nlohmann::json::object());
+              const nlohmann::ordered_json& fields =
+                  nlohmann::ordered_json::object());
 
 }  // namespace rayguard::server
 
