@@ -23,5 +23,9 @@ COPY --from=build /rootfs/ /
 USER 65532:65532
 EXPOSE 8443
 ENTRYPOINT ["/usr/local/bin/rayguard"]
-CMD ["serve", "--schemas=/usr/share/rayguard/schemas", \
+# The manifests pass their own arguments; these serve the bundled schemas and
+# policies with a pair mounted at /etc/rayguard/tls.
+CMD ["serve", "--listen=0.0.0.0:8443", \
+     "--tls-cert=/etc/rayguard/tls/tls.crt", "--tls-key=/etc/rayguard/tls/tls.key", \
+     "--schemas=/usr/share/rayguard/schemas", \
      "--policies=/usr/share/rayguard/policies"]

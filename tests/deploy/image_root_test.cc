@@ -19,7 +19,9 @@ namespace rayguard::testing {
 namespace {
 
 using ::nlohmann::json;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 namespace fs = std::filesystem;
 
@@ -57,10 +59,6 @@ class ImageRootTest : public ::testing::Test {
   void SetUp() override {
     root_ = tmp_.path() + "/root";
     prefix_ = ChrootPrefix(root_);
-    if (prefix_.empty()) {
-      GTEST_SKIP() << "chroot needs root or unprivileged user namespaces "
-                      "(unshare -r), and neither is available here";
-    }
     CommandOutput layout =
         RunCommand(ShellQuote(SourcePath("scripts/image-rootfs")) + " " +
                    ShellQuote(BinaryPath()) + " " + ShellQuote(root_));
@@ -119,7 +117,39 @@ TEST_F(ImageRootTest, HoldsNoShellOrToolsBesideRayguard) {
   EXPECT_EQ(executables, 1);
 }
 
+// The Dockerfile's runtime stage is this root and nothing else, entered
+// as the Deployment's user; the paths the Deployment passes exist in it.
+TEST_F(ImageRootTest, DockerfileShipsThisRootAsTheDeploymentUser) {
+  std::string dockerfile = ReadFile(SourcePath("Dockerfile"));
+  std::string runtime = dockerfile.substr(dockerfile.rfind("\nFROM ") + 1);
+  EXPECT_THAT(runtime, StartsWith("FROM scratch\n"));
+  EXPECT_THAT(dockerfile,
+              ContainsRegex("scripts/image-rootfs [^ ]+/rayguard /rootfs\n"));
+  EXPECT_THAT(runtime, HasSubstr("\nCOPY --from=build /rootfs/ /\n"));
+  EXPECT_EQ(runtime.find("COPY"), runtime.rfind("COPY")) << "one COPY only";
+  EXPECT_EQ(runtime.find("RUN"), std::string::npos);
+  EXPECT_THAT(runtime,
+              HasSubstr("\nENTRYPOINT [\"/usr/local/bin/rayguard\"]\n"));
+
+  json deployment = LoadYamlDocument(
+      SourcePath("manifests/base/deployment.yaml"), "Deployment");
+  const json& pod = deployment["spec"]["template"]["spec"];
+  EXPECT_THAT(
+      runtime,
+      HasSubstr("\nUSER " + pod["securityContext"]["runAsUser"].dump() + ":" +
+                pod["securityContext"]["runAsGroup"].dump() + "\n"));
+  for (const std::string& arg : DeploymentArgs()) {
+    if (arg.rfind("--schemas=", 0) != 0) continue;
+    std::string dir = arg.substr(arg.find('=') + 1);
+    EXPECT_TRUE(fs::is_directory(root_ + dir)) << dir << " is not in the image";
+  }
+}
+
 TEST_F(ImageRootTest, ServesHttpsWithTheDeploymentArguments) {
+  if (prefix_.empty()) {
+    GTEST_SKIP() << "chroot needs root or unprivileged user namespaces "
+                    "(unshare -r), and neither is available here";
+  }
   std::vector<std::string> argv = prefix_;
   argv.push_back("/usr/local/bin/rayguard");
   for (const std::string& arg : DeploymentArgs()) argv.push_back(arg);

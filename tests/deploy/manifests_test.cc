@@ -281,6 +281,21 @@ TEST_P(ManifestsTest, PoliciesAndCertificateAreMountedReadOnly) {
   EXPECT_TRUE(
       FindObject(objects_, "ConfigMap", "rayguard-policies").is_object());
   EXPECT_EQ(Mount("policies")["readOnly"], true);
+  // Every file of the ConfigMap is mounted, each at its policies/ path.
+  json data = FindObject(objects_, "ConfigMap", "rayguard-policies")
+                  .value("data", json::object());
+  std::set<std::string> mounted;
+  for (const json& item : policies["configMap"].value("items", json::array())) {
+    std::string key = item["key"].get<std::string>();
+    mounted.insert(key);
+    EXPECT_TRUE(data.contains(key)) << key;
+    std::string path = item["path"].get<std::string>();
+    for (char& c : path) c = c == '/' ? '_' : c;
+    EXPECT_EQ(path, key);
+  }
+  for (const auto& [key, value] : data.items()) {
+    EXPECT_TRUE(mounted.count(key)) << key << " is not mounted";
+  }
   EXPECT_EQ(FlagValue(container_["args"], "--policies"),
             Mount("policies")["mountPath"]);
 
