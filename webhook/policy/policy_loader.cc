@@ -7,6 +7,7 @@
 #include "webhook/core/field_path.h"
 #include "webhook/policy/file_list.h"
 #include "webhook/policy/object_reader.h"
+#include "webhook/policy/spec_reader.h"
 
 namespace rayguard::policy {
 namespace {
@@ -224,28 +225,7 @@ void ReadBindingSpec(ObjectReader& r, ValidatingAdmissionPolicyBinding* b) {
   r.KnownFields(
       spec, {"policyName", "paramRef", "matchResources", "validationActions"});
   b->policy_name = r.RequiredString(spec.Child("policyName"));
-  Loc pr = spec.Child("paramRef");
-  if (r.Object(pr) != nullptr) {
-    r.KnownFields(pr,
-                  {"name", "namespace", "selector", "parameterNotFoundAction"});
-    ParamRef ref;
-    ref.name = r.String(pr.Child("name"));
-    ref.namespace_name = r.String(pr.Child("namespace"));
-    if (r.At(pr.Child("selector")) != nullptr) {
-      ref.selector = ReadSelector(r, pr.Child("selector"));
-    }
-    if (ref.name.empty() == !ref.selector.has_value()) {
-      r.Error(pr,
-              "Invalid value: exactly one of name or selector must be "
-              "specified");
-    }
-    if (r.At(pr.Child("parameterNotFoundAction")) == nullptr) {
-      r.Error(pr.Child("parameterNotFoundAction"), "Required value");
-    }
-    ref.parameter_not_found_action =
-        r.Enum(pr.Child("parameterNotFoundAction"), {"Allow", "Deny"}, "Deny");
-    b->param_ref = std::move(ref);
-  }
+  b->param_ref = ReadParamRef(r, spec.Child("paramRef"));
   if (r.Object(spec.Child("matchResources")) != nullptr) {
     b->match_resources = ReadMatchResources(r, spec.Child("matchResources"));
   }
@@ -390,6 +370,45 @@ bool UsesAuthorizer(const std::string& expression) {
     if (start && end) return true;
   }
   return false;
+}
+
+// The spec readers the mutating policy loader shares (spec_reader.h).
+
+LabelSelector ReadLabelSelector(ObjectReader& r, const Loc& loc) {
+  return ReadSelector(r, loc);
+}
+
+MatchResources ReadMatchResourcesField(ObjectReader& r, const Loc& loc) {
+  return ReadMatchResources(r, loc);
+}
+
+std::vector<NamedExpression> ReadNamedExpressions(ObjectReader& r,
+                                                  const Loc& loc,
+                                                  const char* value_field,
+                                                  bool identifier_names) {
+  return ReadNamed(r, loc, value_field, identifier_names);
+}
+
+std::optional<ParamRef> ReadParamRef(ObjectReader& r, const Loc& pr) {
+  if (r.Object(pr) == nullptr) return std::nullopt;
+  r.KnownFields(pr, {"name", "namespace", "selector", "parameterNotFoundAction"});
+  ParamRef ref;
+  ref.name = r.String(pr.Child("name"));
+  ref.namespace_name = r.String(pr.Child("namespace"));
+  if (r.At(pr.Child("selector")) != nullptr) {
+    ref.selector = ReadSelector(r, pr.Child("selector"));
+  }
+  if (ref.name.empty() == !ref.selector.has_value()) {
+    r.Error(pr,
+            "Invalid value: exactly one of name or selector must be "
+            "specified");
+  }
+  if (r.At(pr.Child("parameterNotFoundAction")) == nullptr) {
+    r.Error(pr.Child("parameterNotFoundAction"), "Required value");
+  }
+  ref.parameter_not_found_action =
+      r.Enum(pr.Child("parameterNotFoundAction"), {"Allow", "Deny"}, "Deny");
+  return ref;
 }
 
 }  // namespace rayguard::policy
