@@ -30,6 +30,7 @@ enum class MacroKind {
   kOptMap,          // opt.optMap(x, f)
   kOptFlatMap,      // opt.optFlatMap(x, f)
   kBind,            // cel.bind(x, init, body): range = init, step = body
+  kSortBy,          // list.sortBy(x, key)
 };
 
 struct Expr {

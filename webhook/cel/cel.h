@@ -56,6 +56,9 @@ struct Env {
   std::string object_kind;
   // Namespace used to resolve identifiers (CEL "container"); rarely needed.
   std::string container;
+  // Expand macros (has, all, exists, map, ...). Off only for tests of the
+  // parser itself.
+  bool macros = true;
   // Kubernetes restrictions: list/map literals mixing element types of
   // different kinds do not compile. Off for plain CEL (conformance).
   bool kubernetes_restrictions = true;

@@ -25,7 +25,8 @@ constexpr std::string_view kTypeNames[] = {
     "int",       "uint",     "double",       "bool",
     "string",    "bytes",    "list",         "map",
     "null_type", "type",     "optional_type", "google.protobuf.Timestamp",
-    "google.protobuf.Duration"};
+    "google.protobuf.Duration", "net.IP", "net.CIDR", "kubernetes.Quantity",
+    "kubernetes.URL", "kubernetes.Semver"};
 
 bool IsTypeName(std::string_view n) {
   for (auto t : kTypeNames) {
@@ -99,6 +100,8 @@ class Planner {
 
   // Candidate spellings of `name` inside the container, longest first.
   std::vector<std::string> Candidates(const std::string& name) const {
+    // A leading dot names the root scope: no container, no locals.
+    if (!name.empty() && name[0] == '.') return {name.substr(1)};
     std::vector<std::string> out;
     std::string c = env_.container;
     while (!c.empty()) {
@@ -260,7 +263,50 @@ class Planner {
     std::vector<NodePtr> args;
     if (target) args.push_back(Plan(*target));
     for (const auto& a : e.args) args.push_back(Plan(*a));
-    return internal::MakeCall(fn, std::move(matching), std::move(args));
+    NodePtr call = internal::MakeCall(fn, std::move(matching), std::move(args));
+    ValidateLiteralCall(e, fn, target, *call);
+    return call;
+  }
+
+  // Kubernetes validates constant arguments of parsing functions at compile
+  // time: quantity('1Q') or a broken regex is a compile error, not a
+  // runtime one.
+  void ValidateLiteralCall(const Expr& e, const std::string& fn,
+                           const Expr* target, const internal::Node& call) {
+    // Calls on literals are also evaluated, so that what a type checker
+    // would reject ([[1]].min(), ['a'].sum()) fails to compile.
+    static const std::unordered_set<std::string> kValidated = {
+        "find", "findAll", "quantity", "ip", "cidr", "url", "semver",
+        "matches"};
+    if (target && !IsLiteral(*target)) return;
+    for (const auto& a : e.args) {
+      if (!IsLiteral(*a)) return;
+    }
+    internal::Frame frame;
+    Activation none;
+    frame.activation = &none;
+    frame.limit = kDefaultCostLimit;
+    Value v = call.Eval(frame);
+    if (!v.IsError()) return;
+    std::string_view msg = v.error_message();
+    if (kValidated.count(fn) || msg.starts_with("no such overload")) {
+      Fail(e, std::string(msg));
+    }
+  }
+
+  static bool IsLiteral(const Expr& e) {
+    if (e.kind == Expr::Kind::kConst) return true;
+    if (e.kind == Expr::Kind::kCall && e.operand && !IsLiteral(*e.operand)) {
+      return false;
+    }
+    if (e.kind != Expr::Kind::kList && e.kind != Expr::Kind::kMap &&
+        e.kind != Expr::Kind::kCall) {
+      return false;
+    }
+    for (const auto& a : e.args) {
+      if (!IsLiteral(*a)) return false;
+    }
+    return true;
   }
 
   // Kubernetes rejects list/map literals whose constant elements (or keys)
@@ -345,6 +391,7 @@ Result<std::shared_ptr<const Program>> Compile(std::string_view expression,
   ParseOptions options;
   options.max_depth = env.max_nesting_depth;
   options.max_length = env.max_expression_length;
+  options.enable_macros = env.macros;
   auto ast = Parse(expression, options);
   if (!ast.ok()) return ast.status();
   if (env.object_schema) {

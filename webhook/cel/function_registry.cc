@@ -46,6 +46,9 @@ const FunctionRegistry& BuiltinFunctions() {
   static const FunctionRegistry* registry = [] {
     auto* r = new FunctionRegistry();
     for (auto fn : {RegisterStandardLibrary, RegisterTimeLibrary,
+                    RegisterStringsLibrary, RegisterListsLibrary,
+                    RegisterSetsLibrary, RegisterRegexLibrary,
+                    RegisterQuantityLibrary, RegisterNetworkLibrary,
                     RegisterOptionalLibrary, RegisterMutationLibrary}) {
       (void)fn(*r);
     }

@@ -399,8 +399,9 @@ class Parser {
     if (Accept("[")) return ParseList(t.position);
     if (Accept("{")) return ParseMap(t.position);
     if (IsPunct(".") && Peek(1).kind == Token::Kind::kIdent) {
-      ++pos_;  // leading dot: root-scoped name
+      ++pos_;  // leading dot: root-scoped name, kept in the identifier
       ExprPtr e = ParseIdent();
+      if (e->kind == Expr::Kind::kIdent) e->name = "." + e->name;
       return e;
     }
     Fail(t, t.text.empty() ? "unexpected end of input"
@@ -531,6 +532,7 @@ class Parser {
         {"transformMapEntry", 3, 4, 2, MacroKind::kTransformMapEntry},
         {"optMap", 2, 2, 1, MacroKind::kOptMap},
         {"optFlatMap", 2, 2, 1, MacroKind::kOptFlatMap},
+        {"sortBy", 2, 2, 1, MacroKind::kSortBy},
     };
     for (const Entry& m : kMacros) {
       if (m.name == fn && n >= m.min_args && n <= m.max_args) {

@@ -310,23 +310,18 @@ std::optional<int> CompareNumbers(const Value& a, const Value& b) {
     auto r = CompareNumbers(b, a);
     return r ? std::optional<int>(-*r) : r;
   }
+  // int/uint against double compare as doubles, as cel-go does (so
+  // 9223372036854775807 == 9223372036854775808.0).
   double d = a.double_value();
+  double e = b.kind() == K::kInt ? static_cast<double>(b.int_value())
+                                 : static_cast<double>(b.uint_value());
   if (std::isnan(d)) return std::nullopt;
-  if (b.kind() == K::kInt) {
-    if (d < -9223372036854775808.0) return -1;
-    if (d >= 9223372036854775808.0) return 1;
-    double t = std::trunc(d);
-    int64_t i = static_cast<int64_t>(t);
-    if (i != b.int_value()) return sign(i, b.int_value());
-    return sign(d, t);
-  }
-  if (d < 0) return -1;
-  if (d >= 18446744073709551616.0) return 1;
-  double t = std::trunc(d);
-  uint64_t u = static_cast<uint64_t>(t);
-  if (u != b.uint_value()) return sign(u, b.uint_value());
-  return sign(d, t);
+  return sign(d, e);
 }
+
+}  // namespace
+
+namespace {
 
 int CompareTime(TimeParts a, TimeParts b) {
   if (a.seconds != b.seconds) return a.seconds < b.seconds ? -1 : 1;

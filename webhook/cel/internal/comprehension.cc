@@ -1,6 +1,7 @@
 // Comprehension macros (all, exists, exists_one, map, filter, the
 // two-variable forms, optMap/optFlatMap and cel.bind), each a direct loop.
 
+#include <algorithm>
 #include <array>
 
 #include "webhook/cel/internal/nodes.h"
@@ -91,6 +92,7 @@ class ComprehensionNode : public Node {
       case MacroKind::kTransformMapEntry: return BuildMap(f, range);
       case MacroKind::kOptMap:
       case MacroKind::kOptFlatMap: return OptMap(f, range);
+      case MacroKind::kSortBy: return SortBy(f, range);
       case MacroKind::kBind:
         f.locals[slot1_] = range;
         return step_->Eval(f);
@@ -225,6 +227,36 @@ class ComprehensionNode : public Node {
       return NoSuchOverload("optFlatMap", std::array<Value, 1>{v});
     }
     return v;
+  }
+
+  // Stable sort by the key each element maps to; keys must be comparable.
+  Value SortBy(Frame& f, const Value& range) const {
+    if (range.kind() != K::kList) {
+      return NoSuchOverload("sortBy", std::array<Value, 1>{range});
+    }
+    std::vector<std::pair<Value, Value>> keyed;
+    Value error;
+    Value status = Iterate(f, range, slot1_, slot2_, [&] {
+      Value k = step_->Eval(f);
+      if (k.IsError()) {
+        error = k;
+        return Step::kStop;
+      }
+      if (!keyed.empty() && !Compare(keyed[0].first, k)) {
+        error = NoSuchOverload("sortBy", std::array<Value, 2>{keyed[0].first, k});
+        return Step::kStop;
+      }
+      keyed.emplace_back(std::move(k), f.locals[slot1_]);
+      return Step::kContinue;
+    });
+    if (status.IsError()) return status;
+    if (error.IsError()) return error;
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) {
+      return Compare(x.first, y.first).value_or(0) < 0;
+    });
+    std::vector<Value> out;
+    for (auto& [k, v] : keyed) out.push_back(std::move(v));
+    return Value::List(std::move(out));
   }
 
   MacroKind kind_;

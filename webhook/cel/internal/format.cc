@@ -139,7 +139,7 @@ std::optional<TimeParts> ParseDuration(std::string_view text) {
     else if (unit == "h") mult = 3600LL * 1000000000;
     else return std::nullopt;
     total += whole * mult + frac * mult / scale;
-    if (total > (__int128(kMaxDurationSeconds) * 1000000000)) return std::nullopt;
+    if (total > INT64_MAX) return std::nullopt;
     text.remove_prefix(u);
   }
   if (negative) total = -total;

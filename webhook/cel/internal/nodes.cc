@@ -54,9 +54,8 @@ Value SelectField(const Value& v, const std::string& field, bool test_only,
   if (v.kind() == K::kOptional) {
     // `opt.?field` / `opt.field` on an optional chains through it.
     const Value* inner = v.optional_value();
-    if (!inner) return v;
-    Value r = SelectField(*inner, field, test_only, true);
-    return r;
+    if (!inner) return test_only ? Value::Bool(false) : v;
+    return SelectField(*inner, field, test_only, !test_only);
   }
   if (v.kind() != K::kMap && v.kind() != K::kObject) {
     if (v.kind() == K::kNull && test_only) return Value::Bool(false);
@@ -312,9 +311,22 @@ class CallNode : public Node {
       for (size_t i = 0; i < values.size() && match; ++i) {
         match = o->params[i].Matches(values[i]);
       }
-      if (match) return o->impl(values);
+      if (match) return ChargeResult(f, o->impl(values));
     }
     return NoSuchOverload(name_, values);
+  }
+
+  // Results that grow (strings, lists) cost in proportion to their size,
+  // so doubling in a loop runs into the budget instead of into memory.
+  static Value ChargeResult(Frame& f, Value v) {
+    uint64_t size = 0;
+    if (v.kind() == K::kString || v.kind() == K::kBytes) {
+      size = v.string_value().size() / 10;
+    } else if (v.kind() == K::kList) {
+      size = v.list_size();
+    }
+    if (size && !f.Charge(size)) return CostExceeded();
+    return v;
   }
 
   std::string name_;

@@ -25,8 +25,9 @@ bool IsZero(const Value& v) {
     case K::kMap:
     case K::kObject: return v.map_size() == 0;
     case K::kDuration:
-    case K::kTimestamp:
       return v.time_value().seconds == 0 && v.time_value().nanos == 0;
+    case K::kTimestamp:  // Go's zero time, 0001-01-01T00:00:00Z
+      return v.time_value().seconds == -62135596800 && v.time_value().nanos == 0;
     default: return false;
   }
 }
@@ -44,6 +45,26 @@ Value OrValue(Args a) {
 }
 Value Or(Args a) { return a[0].optional_value() ? a[0] : a[1]; }
 
+Value First(Args a) {
+  if (a[0].list_size() == 0) return Value::OptionalNone();
+  return Value::Optional(a[0].list_at(0));
+}
+Value Last(Args a) {
+  size_t n = a[0].list_size();
+  if (n == 0) return Value::OptionalNone();
+  return Value::Optional(a[0].list_at(n - 1));
+}
+// The values of the non-empty optionals in a list.
+Value Unwrap(Args a) {
+  std::vector<Value> out;
+  for (size_t i = 0; i < a[0].list_size(); ++i) {
+    Value v = a[0].list_at(i);
+    if (v.kind() != K::kOptional) return NoSuchOverload("unwrap", a);
+    if (v.optional_value()) out.push_back(*v.optional_value());
+  }
+  return Value::List(std::move(out));
+}
+
 }  // namespace
 
 Status RegisterOptionalLibrary(FunctionRegistry& r) {
@@ -54,6 +75,10 @@ Status RegisterOptionalLibrary(FunctionRegistry& r) {
   r.AddMember("value", {K::kOptional}, GetValue);
   r.AddMember("orValue", {K::kOptional, kAny}, OrValue);
   r.AddMember("or", {K::kOptional, K::kOptional}, Or);
+  r.AddMember("first", {K::kList}, First);
+  r.AddMember("last", {K::kList}, Last);
+  r.AddGlobal("optional.unwrap", {K::kList}, Unwrap);
+  r.AddMember("unwrapOpt", {K::kList}, Unwrap);
   return Status::Ok();
 }
 

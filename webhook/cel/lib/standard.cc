@@ -9,6 +9,7 @@
 
 #include "webhook/cel/function_registry.h"
 #include "webhook/cel/internal/format.h"
+#include "webhook/cel/internal/regex_cache.h"
 #include "webhook/cel/internal/value_heap.h"
 
 namespace rayguard::cel {
@@ -307,13 +308,11 @@ Value EndsWith(Args a) {
 }
 
 Value Matches(Args a) {
-  std::string_view p = a[1].string_value();
-  RE2::Options options;
-  options.set_log_errors(false);
-  RE2 re(re2::StringPiece(p.data(), p.size()), options);
-  if (!re.ok()) return Value::Error("invalid regular expression: " + re.error());
+  std::string error;
+  auto re = internal::CompiledRegex(a[1].string_value(), &error);
+  if (!re) return Value::Error(error);
   std::string_view s = a[0].string_value();
-  return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re));
+  return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re));
 }
 
 }  // namespace
@@ -346,7 +345,11 @@ Status RegisterStandardLibrary(FunctionRegistry& r) {
   r.AddGlobal("int", {kAny}, ToInt);
   r.AddGlobal("uint", {kAny}, ToUint);
   r.AddGlobal("double", {kAny}, ToDouble);
-  r.AddGlobal("string", {kAny}, ToString);
+  // One overload per kind, so library types can add their own string().
+  for (K k : {K::kString, K::kInt, K::kUint, K::kDouble, K::kBool, K::kBytes,
+              K::kTimestamp, K::kDuration}) {
+    r.AddGlobal("string", {k}, ToString);
+  }
   r.AddGlobal("bytes", {K::kBytes}, ToBytes);
   r.AddGlobal("bytes", {K::kString}, ToBytes);
   r.AddGlobal("bool", {K::kBool}, ToBool);

@@ -27,9 +27,9 @@ TimeParts FromNanos(__int128 n) {
   return {static_cast<int64_t>(n / kNanos), static_cast<int32_t>(n % kNanos)};
 }
 
+// Durations are Go time.Duration in cel-go: int64 nanoseconds.
 Value MakeDuration(__int128 n) {
-  if (n > __int128(kMaxDurationSeconds) * kNanos ||
-      n < -__int128(kMaxDurationSeconds) * kNanos) {
+  if (n > INT64_MAX || n < INT64_MIN) {
     return Value::Error("duration out of range");
   }
   return Value::Duration(FromNanos(n));
@@ -159,7 +159,10 @@ std::optional<int32_t> ZoneOffset(const std::string& name, int64_t at) {
 // "America/New_York") at time `at`.
 std::optional<int64_t> Offset(std::string_view tz, int64_t at) {
   if (tz.empty() || tz == "UTC" || tz == "Z") return 0;
-  if (tz[0] == '+' || tz[0] == '-') {
+  if (isdigit(uint8_t(tz[0])) || tz[0] == '+' || tz[0] == '-') {
+    std::string signed_tz = isdigit(uint8_t(tz[0])) ? "+" + std::string(tz)
+                                                    : std::string(tz);
+    tz = signed_tz;
     if (tz.size() != 6 || tz[3] != ':') return std::nullopt;
     auto num = [&](size_t p) -> int {
       if (!isdigit(uint8_t(tz[p])) || !isdigit(uint8_t(tz[p + 1]))) return -1;
