@@ -57,12 +57,13 @@ class ServeLifecycleTest : public ::testing::Test {
   TestPki pki_;
 };
 
-TEST_F(ServeLifecycleTest, ClientCaRequiresAClientCertificateItSigned) {
+TEST_F(ServeLifecycleTest, ClientCaRequiresAClientCertificateItSignedAndRotates) {
   pki_.IssueClient("ca", "apiserver");
   pki_.MakeCa("other");
   pki_.IssueClient("other", "stranger");
+  RunOrFail("cp " + pki_.Path("ca.crt") + " " + pki_.Path("client-ca.crt"));
   std::vector<std::string> args = BaseArgs();
-  args.insert(args.end(), {"--client-ca", pki_.Path("ca.crt")});
+  args.insert(args.end(), {"--client-ca", pki_.Path("client-ca.crt")});
   ServeProcess server(args);
   ASSERT_TRUE(server.WaitUntilListening()) << server.Log();
 
@@ -81,6 +82,13 @@ TEST_F(ServeLifecycleTest, ClientCaRequiresAClientCertificateItSigned) {
   EXPECT_EQ(status_with("apiserver"), 200);
   EXPECT_EQ(status_with(""), 0);
   EXPECT_EQ(status_with("stranger"), 0);
+
+  // A rotated client CA applies to new connections.
+  RunOrFail("cp " + pki_.Path("other.crt") + " " + pki_.Path("ca.tmp") +
+            " && mv " + pki_.Path("ca.tmp") + " " + pki_.Path("client-ca.crt"));
+  EXPECT_TRUE(Eventually([&] { return status_with("stranger") == 200; }))
+      << server.Log();
+  EXPECT_EQ(status_with("apiserver"), 0);
 }
 
 TEST_F(ServeLifecycleTest, RotationKeepsOpenConnectionsAndServesTheNewPair) {

@@ -169,8 +169,13 @@ int Serve(const ServeConfig& config) {
   }
   std::vector<std::string> policy_paths = config.policy_dirs;
   policy_paths.push_back(config.schemas_dir);
+  std::vector<std::string> tls_paths = {config.tls.cert_file,
+                                        config.tls.key_file};
+  if (!config.tls.client_ca_file.empty()) {
+    tls_paths.push_back(config.tls.client_ca_file);
+  }
   FileWatcher cert_watcher(
-      {config.tls.cert_file, config.tls.key_file}, config.watch_interval,
+      tls_paths, config.watch_interval,
       [&] { ReloadCertificate(tls->get(), &metrics); });
   FileWatcher policy_watcher(policy_paths, config.watch_interval,
                              [&] { ReloadValidator(config, &store, &metrics); });

@@ -14,11 +14,17 @@ struct TlsConfig::KeyPair {
   STACK_OF(X509)* chain = nullptr;
   EVP_PKEY* key = nullptr;
   std::int64_t not_after = 0;
+  // With --client-ca: the CAs client certificates must chain to, and their
+  // names for the CertificateRequest.
+  X509_STORE* client_cas = nullptr;
+  STACK_OF(X509_NAME)* client_ca_names = nullptr;
 
   ~KeyPair() {
     X509_free(leaf);
     sk_X509_pop_free(chain, X509_free);
     EVP_PKEY_free(key);
+    X509_STORE_free(client_cas);
+    sk_X509_NAME_pop_free(client_ca_names, X509_NAME_free);
   }
 };
 
@@ -79,6 +85,17 @@ Status ReadKey(const std::string& path, TlsConfig::KeyPair* pair) {
   return Status::Ok();
 }
 
+Status ReadClientCas(const std::string& path, TlsConfig::KeyPair* pair) {
+  pair->client_ca_names = SSL_load_client_CA_file(path.c_str());
+  pair->client_cas = X509_STORE_new();
+  if (pair->client_ca_names == nullptr ||
+      X509_STORE_load_file(pair->client_cas, path.c_str()) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument(path + ": no CA certificate");
+  }
+  return Status::Ok();
+}
+
 std::int64_t NotAfter(const X509* cert) {
   struct tm tm {};
   if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return 0;
@@ -97,6 +114,11 @@ Result<std::shared_ptr<const TlsConfig::KeyPair>> LoadPair(
                                    options.cert_file);
   }
   pair->not_after = NotAfter(pair->leaf);
+  if (!options.client_ca_file.empty()) {
+    if (Status s = ReadClientCas(options.client_ca_file, pair.get()); !s.ok()) {
+      return s;
+    }
+  }
   return std::shared_ptr<const TlsConfig::KeyPair>(std::move(pair));
 }
 
@@ -108,18 +130,6 @@ TlsConfig::~TlsConfig() = default;
 Result<std::unique_ptr<TlsConfig>> TlsConfig::Load(const TlsOptions& options) {
   std::unique_ptr<TlsConfig> config(new TlsConfig(options));
   if (Status s = config->Reload(); !s.ok()) return s;
-  if (!options.client_ca_file.empty()) {
-    // Load it once here so a bad --client-ca fails at startup, not on the
-    // first handshake.
-    STACK_OF(X509_NAME)* names =
-        SSL_load_client_CA_file(options.client_ca_file.c_str());
-    if (names == nullptr) {
-      ERR_clear_error();
-      return Status::InvalidArgument(options.client_ca_file +
-                                     ": no CA certificate");
-    }
-    sk_X509_NAME_pop_free(names, X509_NAME_free);
-  }
   return config;
 }
 
@@ -138,15 +148,19 @@ std::shared_ptr<const TlsConfig::KeyPair> TlsConfig::current() const {
 
 std::int64_t TlsConfig::expiry_unix() const { return current()->not_after; }
 
-// Runs once per handshake, before OpenSSL picks the certificate: hand this
-// connection the pair that is current now. SSL_use_cert_and_key takes its own
-// references, so a later Reload() can drop the old pair safely.
+// Runs once per handshake, before OpenSSL picks the certificate and before
+// it asks for the client's: hand this connection the pair (and client CAs)
+// current now. OpenSSL takes its own references, so a later Reload() can
+// drop the old ones safely.
 int TlsConfig::SelectCertificate(SSL* ssl, void* arg) {
   auto* self = static_cast<const TlsConfig*>(arg);
   std::shared_ptr<const KeyPair> pair = self->current();
-  return SSL_use_cert_and_key(ssl, pair->leaf, pair->key, pair->chain, 1) == 1
-             ? 1
-             : 0;
+  if (SSL_use_cert_and_key(ssl, pair->leaf, pair->key, pair->chain, 1) != 1) {
+    return 0;
+  }
+  if (pair->client_cas == nullptr) return 1;
+  SSL_set_client_CA_list(ssl, SSL_dup_CA_list(pair->client_ca_names));
+  return SSL_set1_verify_cert_store(ssl, pair->client_cas) == 1 ? 1 : 0;
 }
 
 bool TlsConfig::ConfigureContext(SSL_CTX* ctx) const {
@@ -161,12 +175,8 @@ bool TlsConfig::ConfigureContext(SSL_CTX* ctx) const {
   SSL_CTX_set_session_id_context(ctx, kSessionContext,
                                  sizeof(kSessionContext) - 1);
   if (options_.client_ca_file.empty()) return true;
-  if (SSL_CTX_load_verify_locations(ctx, options_.client_ca_file.c_str(),
-                                    nullptr) != 1) {
-    return false;
-  }
-  SSL_CTX_set_client_CA_list(
-      ctx, SSL_load_client_CA_file(options_.client_ca_file.c_str()));
+  // The CAs themselves are set per handshake (SelectCertificate), so a
+  // rotated --client-ca applies to new connections like the serving pair.
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                      nullptr);
   return true;

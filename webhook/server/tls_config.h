@@ -19,9 +19,10 @@ struct TlsOptions {
   std::string client_ca_file;  // optional: require client certs signed by it
 };
 
-// The serving certificate and the TLS settings of the webhook. The pair is
-// chosen per handshake (an OpenSSL certificate callback), so Reload() makes
-// new connections use the new pair while open connections keep theirs.
+// The serving certificate and the TLS settings of the webhook. The pair (and
+// the client CAs) are chosen per handshake (an OpenSSL certificate callback),
+// so Reload() makes new connections use the new files while open
+// connections keep theirs.
 // Safe to use from many threads.
 class TlsConfig {
  public:
@@ -38,8 +39,8 @@ class TlsConfig {
   // the SSL_CTX.
   bool ConfigureContext(SSL_CTX* ctx) const;
 
-  // Re-reads the files. On failure the old pair stays in use and the error
-  // (naming the file) is returned.
+  // Re-reads the certificate, key and client CA files. On failure the old
+  // ones stay in use and the error (naming the file) is returned.
   Status Reload();
 
   // notAfter of the current certificate, as a Unix timestamp.
