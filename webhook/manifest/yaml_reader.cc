@@ -4,6 +4,7 @@
 // alias expansion before copying anything.
 #include "webhook/manifest/yaml_reader.h"
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <set>
@@ -284,10 +285,52 @@ class JsonBuilder : public YAML::EventHandler {
   std::optional<YamlDocument> done_;
 };
 
+// The position of the first byte that is not well-formed UTF-8, if any.
+// go-yaml (and so kubectl) rejects such input; yaml-cpp would pass it on.
+std::optional<SourcePosition> FindInvalidUtf8(std::string_view text) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
+                                   : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return SourcePosition{line, column};
+    std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc >> 6) != 2) return SourcePosition{line, column};
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return SourcePosition{line, column};  // overlong, too big, surrogate
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += len;
+  }
+  return std::nullopt;
+}
+
+bool HasUtf16Bom(std::string_view text) {
+  return text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') ||
+                              (text[0] == '\xFE' && text[1] == '\xFF'));
+}
+
 }  // namespace
 
 YamlStream ReadYaml(std::string_view text, const YamlLimits& limits) {
   YamlStream out;
+  if (!HasUtf16Bom(text)) {
+    if (auto bad = FindInvalidUtf8(text)) {
+      out.error = Status::InvalidArgument("invalid UTF-8");
+      out.error_position = bad;
+      return out;
+    }
+  }
   std::istringstream in{std::string(text)};
   JsonBuilder builder(limits);
   int index = 0;

@@ -72,7 +72,7 @@ class JsonReporter : public Reporter {
           {"skipped", s.skipped},
           {"warnings", s.warnings},
           {"errors", s.errors}}}};
-    out_ << doc.dump(2) << "\n";
+    out_ << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     out_.flush();
   }
 

@@ -73,7 +73,7 @@ class SarifReporter : public Reporter {
     Json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                 {"version", "2.1.0"},
                 {"runs", Json::array({std::move(run)})}};
-    out_ << doc.dump(2) << "\n";
+    out_ << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     out_.flush();
   }
 

@@ -156,6 +156,17 @@ TEST(YamlReaderTest, ReadsJson) {
   EXPECT_EQ(v, nlohmann::json::parse(R"({"a": [1, 2.5, "x", true, null], "b": {}})"));
 }
 
+TEST(YamlReaderTest, InvalidUtf8IsAnErrorAtItsPosition) {
+  YamlStream s = ReadYaml("a: b\nname: \"Bad\xff\"\n");
+  EXPECT_EQ(s.error.message(), "invalid UTF-8");
+  ASSERT_TRUE(s.error_position.has_value());
+  EXPECT_EQ(s.error_position->line, 2);
+  EXPECT_EQ(s.error_position->column, 11);
+  EXPECT_TRUE(ReadYaml("name: \"caf\xc3\xa9 \xf0\x9f\x9a\x80\"\n").error.ok());
+  EXPECT_FALSE(ReadYaml("a: \xc0\xaf\n").error.ok());  // overlong '/'
+  EXPECT_FALSE(ReadYaml("a: \xed\xa0\x80\n").error.ok());  // surrogate
+}
+
 TEST(YamlReaderTest, GarbageNeverThrows) {
   for (const char* text : {"\t- a", "a: [", "{", "a: b: c", "- a\nb: c",
                            "? [a]\n: b", "*", "&a", "!!int x", "\xff\xfe"}) {
