@@ -3,6 +3,7 @@
 // To regenerate the goldens after an intended change:
 //   UPDATE_GOLDEN=1 ctest --test-dir build -R check_e2e_test
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -40,11 +41,30 @@ struct CheckRun {
   std::string out, err;
 };
 
+// A directory of this test process's own: several checkouts may run this
+// test at the same time on one machine.
+std::string ScratchDir() {
+  static const std::string dir = [] {
+    std::string d = Cat(::testing::TempDir(), "/rayguard_check_e2e_",
+                        std::to_string(getpid()));
+    std::filesystem::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+class RemoveScratchDir : public ::testing::Environment {
+ public:
+  void TearDown() override { std::filesystem::remove_all(ScratchDir()); }
+};
+const auto* const kRemoveScratchDir =
+    ::testing::AddGlobalTestEnvironment(new RemoveScratchDir);
+
 // Runs `rayguard check <args>` in tests/fixtures/, stdin from `input`.
 CheckRun Check(const std::string& args, const std::string& input = "/dev/null") {
-  const std::string dir = ::testing::TempDir();
-  const std::string out = Cat(dir, "/check_out");
-  const std::string err = Cat(dir, "/check_err");
+  const std::string dir = ScratchDir();
+  const std::string out = Cat(dir, "/out");
+  const std::string err = Cat(dir, "/err");
   const std::string cmd =
       Cat("cd '", FixturePath(""), "' && '", BinaryPath(), "' check ", args,
           " <'", input, "' >'", out, "' 2>'", err, "'");
@@ -190,7 +210,7 @@ TEST(CheckE2eTest, UsageErrorsExitTwo) {
 TEST(CheckE2eTest, MutatePrintsEveryDocumentAsYaml) {
   CheckRun r = Check("--mutate check/mixed.yaml");
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const std::string mutated = Cat(::testing::TempDir(), "/mutated.yaml");
+  const std::string mutated = Cat(ScratchDir(), "/mutated.yaml");
   std::ofstream(mutated) << r.out;
   CheckRun again = Check(Cat("-o json ", mutated));
   nlohmann::json report = nlohmann::json::parse(again.out);
