@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "tests/testing/fixtures.h"
@@ -96,6 +97,29 @@ nlohmann::json FindObject(const std::vector<nlohmann::json>& objects,
     return object;
   }
   return nullptr;
+}
+
+void WriteKubeletVolume(const std::map<std::string, std::string>& files,
+                        const std::string& dir) {
+  namespace fs = std::filesystem;
+  const std::string data = "..2026_11_23_00_00_00.000000001";
+  std::error_code ec;
+  fs::create_directories(dir + "/" + data, ec);
+  ASSERT_FALSE(ec) << dir << ": " << ec.message();
+  std::set<std::string> top;
+  for (const auto& [path, source] : files) {
+    fs::path target = fs::path(dir) / data / path;
+    fs::create_directories(target.parent_path(), ec);
+    fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
+    ASSERT_FALSE(ec) << source << " -> " << target << ": " << ec.message();
+    top.insert(path.substr(0, path.find('/')));
+  }
+  fs::create_directory_symlink(data, dir + "/..data", ec);
+  ASSERT_FALSE(ec) << ec.message();
+  for (const std::string& name : top) {
+    fs::create_symlink("..data/" + name, dir + "/" + name, ec);
+    ASSERT_FALSE(ec) << name << ": " << ec.message();
+  }
 }
 
 ServerProcess::ServerProcess(const std::vector<std::string>& argv) {

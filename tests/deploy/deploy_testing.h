@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -48,6 +49,14 @@ std::vector<nlohmann::json> Kustomize(const std::string& dir);
 nlohmann::json FindObject(const std::vector<nlohmann::json>& objects,
                           const std::string& kind,
                           const std::string& name = "");
+
+// Fills `dir` the way the kubelet writes a Secret or ConfigMap volume
+// (its atomic writer): the files in a hidden `..<timestamp>` folder, a
+// `..data` link to it, and one visible link per top-level name
+// (`params -> ..data/params`). `files` maps each volume path (may hold
+// '/') to the file whose content it gets. Fails the test on error.
+void WriteKubeletVolume(const std::map<std::string, std::string>& files,
+                        const std::string& dir);
 
 // A `rayguard serve` (or any command that execs it) running in the
 // background with its log captured. Stopped with SIGTERM on destruction.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -69,25 +70,35 @@ class ImageRootTest : public ::testing::Test {
     MountSecretAndPolicies();
   }
 
-  // What the kubelet mounts: the Secret's pair, readable by group 65532
-  // (fsGroup), and policies/ as the ConfigMap lays it out.
+  // What the kubelet mounts, laid out as the kubelet lays it out: the
+  // Secret's pair, readable by group 65532 (fsGroup), and policies/ as the
+  // ConfigMap carries it (tests/ left out).
   void MountSecretAndPolicies() {
     std::string tls = root_ + "/etc/rayguard/tls";
+    WriteKubeletVolume({{"tls.crt", certs_dir() + "/tls.crt"},
+                        {"tls.key", certs_dir() + "/tls.key"}},
+                       tls);
     for (const char* file : {"tls.crt", "tls.key"}) {
-      fs::copy_file(certs_dir() + "/" + file, tls + "/" + file);
-      fs::permissions(tls + "/" + file,
-                      fs::perms::owner_read | fs::perms::group_read);
+      std::string real = fs::canonical(tls + "/" + file).string();
+      fs::permissions(real, fs::perms::owner_read | fs::perms::group_read);
       if (geteuid() == 0) {
-        ASSERT_EQ(chown((tls + "/" + file).c_str(), 0, 65532), 0);
+        ASSERT_EQ(chown(real.c_str(), 0, 65532), 0);
       }
     }
-    if (!fs::is_directory(SourcePath("policies"))) return;
-    CommandOutput copy =
-        RunCommand("cd " + ShellQuote(SourcePath("policies")) +
-                   " && find . -type f \\( -name '*.yaml' -o -name '*.yml' \\)"
-                   " -not -path './tests/*' -exec cp --parents {} " +
-                   ShellQuote(root_ + "/etc/rayguard/policies") + " \\;");
-    ASSERT_EQ(copy.exit_code, 0) << copy.output;
+    std::map<std::string, std::string> policies;
+    std::string src = SourcePath("policies");
+    if (fs::is_directory(src)) {
+      for (const auto& entry : fs::recursive_directory_iterator(src)) {
+        std::string rel = entry.path().string().substr(src.size() + 1);
+        std::string ext = entry.path().extension().string();
+        if (!entry.is_regular_file() || rel.rfind("tests/", 0) == 0 ||
+            (ext != ".yaml" && ext != ".yml")) {
+          continue;
+        }
+        policies[rel] = entry.path().string();
+      }
+    }
+    WriteKubeletVolume(policies, root_ + "/etc/rayguard/policies");
   }
 
   std::string certs_dir() const { return tmp_.path() + "/certs"; }

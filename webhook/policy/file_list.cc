@@ -28,6 +28,13 @@ Result<std::vector<std::string>> ListYamlFiles(
   if (ec) return Status::NotFound(path + ": " + ec.message());
   for (; it != end; it.increment(ec)) {
     if (ec) return Status::NotFound(path + ": " + ec.message());
+    // A mounted ConfigMap keeps its real files under `..<timestamp>/` (and
+    // `..data`) and shows them through links at the top: read only those,
+    // or each policy would load twice and params/ as policies.
+    if (it->path().filename().string().rfind("..", 0) == 0) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_directory() && it.depth() == 0 &&
         skip_dirs.count(it->path().filename().string()) > 0) {
       it.disable_recursion_pending();
