@@ -200,11 +200,24 @@ TEST(CheckE2eTest, DocumentWithoutKindIsAnError) {
                                "apiVersion not set, kind not set"));
 }
 
+TEST(CheckE2eTest, UpdateComparesWithTheOldObject) {
+  const char kNew[] = "check/update/new.yaml";
+  EXPECT_EQ(Check(kNew).exit_code, 0);  // as a CREATE nothing is wrong
+  CheckRun r = Check(Cat("--operation UPDATE --old check/update/old.yaml ", kNew));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("check/update/new.yaml:8:3: spec.managedBy: "
+                               "Invalid value: \"kueue.x-k8s.io/multikueue\": "
+                               "field is immutable"));
+}
+
 TEST(CheckE2eTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Check("-o yaml check").exit_code, 2);
   EXPECT_EQ(Check("").exit_code, 2);
-  EXPECT_EQ(Check("--feature-gates RayJobDeletionPolicy=maybe check")
-                .exit_code, 2);
+  CheckRun gates = Check("--feature-gates RayJobDeletionPolicy=maybe check");
+  EXPECT_EQ(gates.exit_code, 2);
+  EXPECT_THAT(gates.err, HasSubstr("--feature-gates"));
+  EXPECT_EQ(Check("--old no/such/old.yaml --operation UPDATE check").exit_code,
+            2);
 }
 
 TEST(CheckE2eTest, MutatePrintsEveryDocumentAsYaml) {

@@ -20,8 +20,8 @@
 #include "webhook/manifest/yaml_writer.h"
 #include "webhook/mutation/json_patch.h"
 #include "webhook/report/reporter.h"
+#include "webhook/rules/feature_gates.h"
 #include "webhook/rules/rule_set.h"
-#include "webhook/server/serve_config.h"
 #include "webhook/validator/validator.h"
 
 namespace rayguard::cli {
@@ -260,8 +260,8 @@ Result<ValidatorOptions> BuildOptions(const CheckFlags& f) {
   o.params_dir = f.params;
   o.strict = f.strict;
   if (!f.feature_gates.empty()) {
-    auto gates = server::ParseFeatureGates(f.feature_gates);
-    if (!gates.ok()) return gates.status().WithPrefix("--feature-gates");
+    auto gates = rules::ParseFeatureGates(f.feature_gates);
+    if (!gates.ok()) return gates.status();
     o.feature_gates = std::move(*gates);
   }
   return o;
