@@ -62,6 +62,19 @@ Value SelectField(const Value& v, const std::string& field, bool test_only,
     return Value::Error("no such key: " + field + " (cannot select a field of " +
                         v.TypeName() + ")");
   }
+  if (const nlohmann::json* j = v.borrowed_json()) {
+    // Looking up with the std::string itself avoids building a temporary
+    // key (nlohmann's object map has no heterogeneous lookup).
+    auto it = j->find(field);
+    bool present = it != j->end();
+    if (test_only) return Value::Bool(present);
+    if (optional) {
+      return present ? Value::Optional(Value::FromJson(&*it))
+                     : Value::OptionalNone();
+    }
+    if (!present) return Value::Error("no such key: " + field);
+    return Value::FromJson(&*it);
+  }
   std::optional<Value> found = v.map_find(std::string_view(field));
   if (test_only) return Value::Bool(found.has_value());
   if (optional) return found ? Value::Optional(*found) : Value::OptionalNone();
