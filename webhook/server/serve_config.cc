@@ -6,6 +6,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "webhook/rules/feature_gates.h"
+
 namespace rayguard::server {
 namespace {
 
@@ -138,23 +140,9 @@ Status ApplyConfigFile(const std::string& path, ServeConfig* config) {
   return Status::Ok();
 }
 
+// KubeRay's gates and their parsing live with the rules that use them.
 Result<std::map<std::string, bool>> ParseFeatureGates(std::string_view text) {
-  std::map<std::string, bool> gates;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = std::min(text.find(',', start), text.size());
-    std::string_view item = text.substr(start, end - start);
-    start = end + 1;
-    if (item.empty()) continue;
-    std::size_t eq = item.find('=');
-    std::string_view value = eq == item.npos ? "" : item.substr(eq + 1);
-    if (eq == 0 || (value != "true" && value != "false")) {
-      return Status::InvalidArgument("feature gate \"" + std::string(item) +
-                                     "\" must be Name=true or Name=false");
-    }
-    gates[std::string(item.substr(0, eq))] = value == "true";
-  }
-  return gates;
+  return rules::ParseFeatureGates(text);
 }
 
 Status ParseListen(std::string_view text, std::string* host, int* port) {

@@ -68,12 +68,13 @@ TEST(ServeConfigTest, RejectsUnknownKeysAndBadValues) {
 }
 
 TEST(ServeConfigTest, ParsesFeatureGates) {
-  auto gates = ParseFeatureGates("A=true,B=false");
+  auto gates = ParseFeatureGates("RayClusterMTLS=true,RayJobDeletionPolicy=false");
   ASSERT_TRUE(gates.ok());
-  EXPECT_TRUE(gates->at("A"));
-  EXPECT_FALSE(gates->at("B"));
-  EXPECT_FALSE(ParseFeatureGates("A=yes").ok());
+  EXPECT_TRUE(gates->at("RayClusterMTLS"));
+  EXPECT_FALSE(gates->at("RayJobDeletionPolicy"));
+  EXPECT_FALSE(ParseFeatureGates("RayClusterMTLS=yes").ok());
   EXPECT_FALSE(ParseFeatureGates("=true").ok());
+  EXPECT_FALSE(ParseFeatureGates("NoSuchGate=true").ok());
 }
 
 TEST(ServeConfigTest, ParsesListenAddresses) {
