@@ -52,19 +52,20 @@ Result<std::map<std::string, bool>> ParseFeatureGates(std::string_view text) {
     if (entry.empty()) continue;
     std::size_t eq = entry.find('=');
     if (eq == std::string_view::npos) {
-      return Status::InvalidArgument("missing \"=\" in \"" +
+      return Status::InvalidArgument("--feature-gates: missing \"=\" in \"" +
                                      std::string(entry) +
                                      "\" (want Name=true|false)");
     }
     std::string name(Trim(entry.substr(0, eq)));
     if (!DefaultFeatureGates().contains(name)) {
-      return Status::InvalidArgument("unrecognized feature gate: " + name);
+      return Status::InvalidArgument(
+          "--feature-gates: unrecognized feature gate: " + name);
     }
     std::optional<bool> value = ParseBool(Trim(entry.substr(eq + 1)));
     if (!value) {
-      return Status::InvalidArgument("invalid value of " + name + ": \"" +
-                                     std::string(Trim(entry.substr(eq + 1))) +
-                                     "\" (want true or false)");
+      return Status::InvalidArgument(
+          "--feature-gates: invalid value of " + name + ": \"" +
+          std::string(Trim(entry.substr(eq + 1))) + "\" (want true or false)");
     }
     gates[name] = *value;
   }
