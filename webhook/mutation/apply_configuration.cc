@@ -87,9 +87,14 @@ class Merger {
       if (type == "map") return ListMap(target, applied, schema, path);
       if (type == "set") return Set(target, applied);
     }
-    *target = applied;
+    if (*target != applied) {
+      *target = applied;
+      changed_ = true;
+    }
     return Status::Ok();
   }
+
+  bool changed() const { return changed_; }
 
  private:
   Status Object(json* target, const json& applied, const json* schema,
@@ -105,6 +110,7 @@ class Merger {
                  ->emplace(key,
                            value.is_structured() ? json(value.type()) : value)
                  .first;
+        changed_ = true;
       }
       Status s = Value(&*it, value, child, path.Child(key));
       if (!s.ok()) return s;
@@ -138,6 +144,7 @@ class Merger {
       }
       if (match == nullptr) {
         target->push_back(entry);
+        changed_ = true;
         continue;
       }
       Status s = Value(match, entry, items, path.Index(i));
@@ -146,27 +153,33 @@ class Merger {
     return Status::Ok();
   }
 
-  static Status Set(json* target, const json& applied) {
+  Status Set(json* target, const json& applied) {
     for (const json& v : applied) {
       if (std::find(target->begin(), target->end(), v) == target->end()) {
         target->push_back(v);
+        changed_ = true;
       }
     }
     return Status::Ok();
   }
+
+  bool changed_ = false;
 };
 
 }  // namespace
 
 Status MergeApplyConfiguration(nlohmann::json* object,
                                const nlohmann::json& applied,
-                               const nlohmann::json* schema) {
+                               const nlohmann::json* schema, bool* changed) {
   if (!applied.is_object()) {
     return Status::InvalidArgument(
         "apply configuration must be an object, got " +
         std::string(applied.type_name()));
   }
-  return Merger().Value(object, applied, schema, FieldPath());
+  Merger merger;
+  Status s = merger.Value(object, applied, schema, FieldPath());
+  if (changed != nullptr && merger.changed()) *changed = true;
+  return s;
 }
 
 }  // namespace rayguard::mutation

@@ -22,10 +22,13 @@ namespace rayguard::mutation {
 // `schema` may be null (no schema known): objects merge, lists are replaced.
 // Returns InvalidArgument (and leaves *object partly merged) when a list-map
 // entry of `applied` lacks a key field or repeats a key.
+// When `changed` is given, sets *changed to true if the merge changed
+// *object; never sets it to false.
 // REQUIRES: object != nullptr
 Status MergeApplyConfiguration(nlohmann::json* object,
                                const nlohmann::json& applied,
-                               const nlohmann::json* schema);
+                               const nlohmann::json* schema,
+                               bool* changed = nullptr);
 
 }  // namespace rayguard::mutation
 

@@ -248,7 +248,23 @@ const json* Member(const json& op, const char* key) {
   return it == op.end() ? nullptr : &*it;
 }
 
-Status ApplyOne(json* doc, const json& op) {
+// True when an add or replace would store the value already there (or the
+// op is a test): such operations leave the document as it was.
+bool IsNoOp(json* doc, const std::string& kind, const Tokens& path,
+            const json& value) {
+  if (kind == "test") return true;
+  if (kind != "add" && kind != "replace") return false;
+  if (path.empty()) return *doc == value;
+  if (kind == "add") {
+    // An add into an array inserts, whatever is at the index.
+    Result<json*> parent = Resolve(doc, path, path.size() - 1);
+    if (!parent.ok() || !(*parent)->is_object()) return false;
+  }
+  Result<json*> target = Resolve(doc, path, path.size());
+  return target.ok() && **target == value;
+}
+
+Status ApplyOne(json* doc, const json& op, bool* changed) {
   if (!op.is_object()) return Status::InvalidArgument("not an object");
   const json* name = Member(op, "op");
   if (name == nullptr || !name->is_string()) {
@@ -264,6 +280,11 @@ Status ApplyOne(json* doc, const json& op) {
   if (needs_value && value == nullptr) {
     return Status::InvalidArgument("missing \"value\"");
   }
+  // An add or replace of the value already there changes nothing (the path
+  // exists, so it cannot fail either); tests never change anything.
+  bool no_op = value != nullptr && IsNoOp(doc, kind, *path, *value);
+  if (no_op && kind != "test") return Status::Ok();
+  if (changed != nullptr && !no_op) *changed = true;
   if (kind == "add") return Add(doc, *path, *value);
   if (kind == "remove") return Remove(doc, *path).status();
   if (kind == "replace") {
@@ -322,12 +343,13 @@ nlohmann::json Diff(const nlohmann::json& original,
   return ops;
 }
 
-Status ApplyInPlace(nlohmann::json* document, const nlohmann::json& patch) {
+Status ApplyInPlace(nlohmann::json* document, const nlohmann::json& patch,
+                    bool* changed) {
   if (!patch.is_array()) {
     return Status::InvalidArgument("JSON patch must be an array of operations");
   }
   for (std::size_t i = 0; i < patch.size(); ++i) {
-    Status s = ApplyOne(document, patch[i]);
+    Status s = ApplyOne(document, patch[i], changed);
     if (!s.ok()) {
       return s.WithPrefix("patch operation " + std::to_string(i) +
                           Describe(patch[i]));

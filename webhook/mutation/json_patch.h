@@ -33,9 +33,13 @@ Result<nlohmann::json> Apply(const nlohmann::json& document,
                              const nlohmann::json& patch);
 
 // Applies `patch` to *document in place. On failure *document may hold the
-// operations before the failing one; use Apply() for all-or-nothing.
+// operations before the failing one; use Apply() for all-or-nothing. When
+// `changed` is given, sets *changed to true if an operation changed the
+// document (an add or replace of the value already there does not); never
+// sets it to false.
 // REQUIRES: document != nullptr
-Status ApplyInPlace(nlohmann::json* document, const nlohmann::json& patch);
+Status ApplyInPlace(nlohmann::json* document, const nlohmann::json& patch,
+                    bool* changed = nullptr);
 
 }  // namespace rayguard::json_patch
 

@@ -32,11 +32,11 @@ MutationSystem::MutationSystem(std::vector<std::unique_ptr<Mutator>> mutators,
 }
 
 Status MutationSystem::RunPass(bool first, const Resource& resource,
-                               nlohmann::json* object,
-                               CheckResult* result) const {
+                               nlohmann::json* object, CheckResult* result,
+                               bool* changed) const {
   for (const auto& m : mutators_) {
     if (!first && m->reinvocation() != Reinvocation::kIfNeeded) continue;
-    Status s = m->Mutate(resource, object, result);
+    Status s = m->Mutate(resource, object, result, changed);
     if (!s.ok()) return s.WithPrefix(m->id());
   }
   return Status::Ok();
@@ -44,16 +44,17 @@ Status MutationSystem::RunPass(bool first, const Resource& resource,
 
 Status MutationSystem::Mutate(const Resource& resource, nlohmann::json* object,
                               CheckResult* result) const {
-  if (mutators_.empty()) return Status::Ok();
-  if (!any_reinvoked_) return RunPass(true, resource, object, result);
-  for (int pass = 0; pass < max_passes_; ++pass) {
-    nlohmann::json before = *object;
+  bool changed = false;
+  Status s = RunPass(true, resource, object, result, &changed);
+  if (!s.ok() || !changed || !any_reinvoked_) return s;
+  for (int pass = 1; pass < max_passes_; ++pass) {
     // Reinvocations mostly repeat the first pass's findings.
     CheckResult pass_result;
-    Status s = RunPass(pass == 0, resource, object, &pass_result);
+    changed = false;
+    s = RunPass(false, resource, object, &pass_result, &changed);
     if (!s.ok()) return s;
     MergeNewFindings(pass_result, result);
-    if (*object == before) return Status::Ok();
+    if (!changed) return Status::Ok();
   }
   std::string ids;
   for (const std::string& id : Unsettled(resource, *object)) {
@@ -71,9 +72,9 @@ std::vector<std::string> MutationSystem::Unsettled(
   CheckResult scratch;
   for (const auto& m : mutators_) {
     if (m->reinvocation() != Reinvocation::kIfNeeded) continue;
-    nlohmann::json before = object;
-    if (!m->Mutate(resource, &object, &scratch).ok()) continue;
-    if (object != before) ids.push_back(m->id());
+    bool changed = false;
+    if (!m->Mutate(resource, &object, &scratch, &changed).ok()) continue;
+    if (changed) ids.push_back(m->id());
   }
   return ids;
 }

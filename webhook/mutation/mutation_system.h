@@ -35,7 +35,7 @@ class MutationSystem final : public MutatingLayer {
  private:
   // Runs the mutators of one pass; the first pass runs all of them.
   Status RunPass(bool first, const Resource& resource, nlohmann::json* object,
-                 CheckResult* result) const;
+                 CheckResult* result, bool* changed) const;
   // The ids of the reinvoked mutators that still change the object.
   std::vector<std::string> Unsettled(const Resource& resource,
                                      nlohmann::json object) const;

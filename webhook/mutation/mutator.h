@@ -29,10 +29,12 @@ class Mutator {
   // if this mutator applies to the request described by `request` (whose
   // `object` is the object as it arrived). A failure the policy's
   // failurePolicy turns into a denial is a Finding in *result; a Status is
-  // returned only when nothing can be decided.
-  // REQUIRES: object != nullptr, result != nullptr
+  // returned only when nothing can be decided. Sets *changed to true when
+  // *object is now different (never to false): reinvocation depends on it,
+  // so writing a value that is already there is no change.
+  // REQUIRES: object, result and changed are not null
   virtual Status Mutate(const Resource& request, nlohmann::json* object,
-                        CheckResult* result) const = 0;
+                        CheckResult* result, bool* changed) const = 0;
 };
 
 }  // namespace rayguard::mutation

@@ -143,5 +143,20 @@ TEST(ApplyConfigurationTest, RejectsANonObjectConfiguration) {
       mutation::MergeApplyConfiguration(&object, json::array(), nullptr).ok());
 }
 
+TEST(ApplyConfigurationTest, ReportsAChangeOnlyTheFirstTime) {
+  json object = json::parse(R"({"metadata":{"labels":{"a":"1"}}})");
+  json applied = json::parse(R"({"metadata":{"labels":{"b":"2"}}})");
+  bool changed = false;
+  ASSERT_TRUE(
+      mutation::MergeApplyConfiguration(&object, applied, nullptr, &changed)
+          .ok());
+  EXPECT_TRUE(changed);
+  changed = false;
+  ASSERT_TRUE(
+      mutation::MergeApplyConfiguration(&object, applied, nullptr, &changed)
+          .ok());
+  EXPECT_FALSE(changed);
+}
+
 }  // namespace
 }  // namespace rayguard

@@ -265,5 +265,36 @@ TEST(JsonPatchApplyTest, RejectsBadPatchesNamingTheOperation) {
   }
 }
 
+TEST(JsonPatchApplyTest, ReportsWhetherTheDocumentChanged) {
+  struct Case {
+    const char* patch;
+    bool changed;
+  };
+  const Case cases[] = {
+      {R"([{"op":"replace","path":"/a","value":1}])", false},
+      {R"([{"op":"add","path":"/a","value":1}])", false},
+      {R"([{"op":"test","path":"/a","value":1}])", false},
+      {R"([{"op":"add","path":"/l/0","value":0}])", true},  // inserts
+      {R"([{"op":"replace","path":"/a","value":2}])", true},
+      {R"([{"op":"add","path":"/b","value":1}])", true},
+      {R"([{"op":"remove","path":"/a"}])", true},
+  };
+  for (const Case& c : cases) {
+    json document = json::parse(R"({"a":1,"l":[0]})");
+    bool changed = false;
+    Status s =
+        json_patch::ApplyInPlace(&document, json::parse(c.patch), &changed);
+    ASSERT_TRUE(s.ok()) << c.patch << ": " << s.message();
+    EXPECT_EQ(changed, c.changed) << c.patch;
+  }
+  json document = json::parse(R"({"a":1})");
+  bool changed = false;
+  EXPECT_FALSE(json_patch::ApplyInPlace(
+                   &document,
+                   json::parse(R"([{"op":"test","path":"/a","value":2}])"),
+                   &changed)
+                   .ok());
+}
+
 }  // namespace
 }  // namespace rayguard

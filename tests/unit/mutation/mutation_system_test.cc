@@ -24,10 +24,13 @@ class FnMutator : public Mutator {
       : id_(std::move(id)), reinvocation_(r), fn_(std::move(fn)) {}
   const std::string& id() const override { return id_; }
   Reinvocation reinvocation() const override { return reinvocation_; }
-  Status Mutate(const Resource&, json* object,
-                CheckResult* result) const override {
+  Status Mutate(const Resource&, json* object, CheckResult* result,
+                bool* changed) const override {
     ++calls;
-    return fn_(object, result);
+    json before = *object;
+    Status s = fn_(object, result);
+    if (*object != before) *changed = true;
+    return s;
   }
   mutable int calls = 0;
 
