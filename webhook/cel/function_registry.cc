@@ -49,6 +49,7 @@ const FunctionRegistry& BuiltinFunctions() {
                     RegisterStringsLibrary, RegisterListsLibrary,
                     RegisterSetsLibrary, RegisterRegexLibrary,
                     RegisterQuantityLibrary, RegisterNetworkLibrary,
+                    RegisterSemverLibrary, RegisterUrlLibrary,
                     RegisterOptionalLibrary, RegisterMutationLibrary}) {
       (void)fn(*r);
     }

@@ -90,5 +90,18 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"ip('169.254.1.1').isLinkLocalUnicast()", "true"},
         Row{"ip('10.0.0.1').isGlobalUnicast()", "true"}));
 
+INSTANTIATE_TEST_SUITE_P(
+    SemverAndUrl, KubernetesLibraryTest,
+    ::testing::Values(
+        Row{"semver('1.2.3-rc.1').isLessThan(semver('1.2.3'))", "true"},
+        Row{"semver('v01.2', true).minor()", "2"},
+        Row{"isSemver('1.2')", "false"},
+        Row{"semver('1.0.0+build') == semver('1.0.0')", "true"},
+        Row{"url('https://example.com:8443/a b').getPort()", "\"8443\""},
+        Row{"url('https://example.com/a b').getEscapedPath()", "\"/a%20b\""},
+        Row{"url('https://[::1]:80/').getHostname()", "\"::1\""},
+        Row{"url('https://x/?k=a&k=b').getQuery()", "{\"k\": [\"a\", \"b\"]}"},
+        Row{"isURL('../relative')", "false"}));
+
 }  // namespace
 }  // namespace rayguard::cel
