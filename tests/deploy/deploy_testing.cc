@@ -102,7 +102,9 @@ nlohmann::json FindObject(const std::vector<nlohmann::json>& objects,
 void WriteKubeletVolume(const std::map<std::string, std::string>& files,
                         const std::string& dir) {
   namespace fs = std::filesystem;
-  const std::string data = "..2026_11_23_00_00_00.000000001";
+  static int generation = 0;
+  const std::string data =
+      "..2026_11_23_00_00_00.00000000" + std::to_string(++generation);
   std::error_code ec;
   fs::create_directories(dir + "/" + data, ec);
   ASSERT_FALSE(ec) << dir << ": " << ec.message();
@@ -114,12 +116,21 @@ void WriteKubeletVolume(const std::map<std::string, std::string>& files,
     ASSERT_FALSE(ec) << source << " -> " << target << ": " << ec.message();
     top.insert(path.substr(0, path.find('/')));
   }
-  fs::create_directory_symlink(data, dir + "/..data", ec);
+  // An update swaps ..data in one rename, then drops the old folder.
+  std::string previous;
+  if (fs::is_symlink(dir + "/..data")) {
+    previous = fs::read_symlink(dir + "/..data").string();
+  }
+  fs::create_directory_symlink(data, dir + "/..data_tmp", ec);
+  ASSERT_FALSE(ec) << ec.message();
+  fs::rename(dir + "/..data_tmp", dir + "/..data", ec);
   ASSERT_FALSE(ec) << ec.message();
   for (const std::string& name : top) {
+    if (fs::is_symlink(dir + "/" + name)) continue;
     fs::create_symlink("..data/" + name, dir + "/" + name, ec);
     ASSERT_FALSE(ec) << name << ": " << ec.message();
   }
+  if (!previous.empty()) fs::remove_all(dir + "/" + previous, ec);
 }
 
 ServerProcess::ServerProcess(const std::vector<std::string>& argv) {

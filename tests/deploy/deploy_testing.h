@@ -54,7 +54,10 @@ nlohmann::json FindObject(const std::vector<nlohmann::json>& objects,
 // (its atomic writer): the files in a hidden `..<timestamp>` folder, a
 // `..data` link to it, and one visible link per top-level name
 // (`params -> ..data/params`). `files` maps each volume path (may hold
-// '/') to the file whose content it gets. Fails the test on error.
+// '/') to the file whose content it gets. Called again on the same `dir`,
+// it updates the volume as the kubelet does: a new hidden folder, `..data`
+// swapped to it in one rename, the old folder removed. Fails the test on
+// error.
 void WriteKubeletVolume(const std::map<std::string, std::string>& files,
                         const std::string& dir);
 

@@ -10,7 +10,9 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/deploy/deploy_testing.h"
@@ -74,17 +76,7 @@ class ImageRootTest : public ::testing::Test {
   // Secret's pair, readable by group 65532 (fsGroup), and policies/ as the
   // ConfigMap carries it (tests/ left out).
   void MountSecretAndPolicies() {
-    std::string tls = root_ + "/etc/rayguard/tls";
-    WriteKubeletVolume({{"tls.crt", certs_dir() + "/tls.crt"},
-                        {"tls.key", certs_dir() + "/tls.key"}},
-                       tls);
-    for (const char* file : {"tls.crt", "tls.key"}) {
-      std::string real = fs::canonical(tls + "/" + file).string();
-      fs::permissions(real, fs::perms::owner_read | fs::perms::group_read);
-      if (geteuid() == 0) {
-        ASSERT_EQ(chown(real.c_str(), 0, 65532), 0);
-      }
-    }
+    MountSecret();
     std::map<std::string, std::string> policies;
     std::string src = SourcePath("policies");
     if (fs::is_directory(src)) {
@@ -99,6 +91,40 @@ class ImageRootTest : public ::testing::Test {
       }
     }
     WriteKubeletVolume(policies, root_ + "/etc/rayguard/policies");
+  }
+
+  // Also how the kubelet applies an updated Secret.
+  void MountSecret() {
+    std::string tls = root_ + "/etc/rayguard/tls";
+    WriteKubeletVolume({{"tls.crt", certs_dir() + "/tls.crt"},
+                        {"tls.key", certs_dir() + "/tls.key"}},
+                       tls);
+    for (const char* file : {"tls.crt", "tls.key"}) {
+      std::string real = fs::canonical(tls + "/" + file).string();
+      fs::permissions(real, fs::perms::owner_read | fs::perms::group_read);
+      if (geteuid() == 0) {
+        ASSERT_EQ(chown(real.c_str(), 0, 65532), 0);
+      }
+    }
+  }
+
+  // The serial number of the certificate the server presents.
+  std::string ServedSerial(int port) {
+    return RunCommand("openssl s_client -connect 127.0.0.1:" +
+                      std::to_string(port) + " -servername " + kHost +
+                      " </dev/null 2>/dev/null | openssl x509 -noout -serial")
+        .output;
+  }
+  std::string FileSerial(const std::string& file) {
+    return RunCommand("openssl x509 -noout -serial -in " + ShellQuote(file))
+        .output;
+  }
+
+  std::unique_ptr<ServerProcess> StartServer() {
+    std::vector<std::string> argv = prefix_;
+    argv.push_back("/usr/local/bin/rayguard");
+    for (const std::string& arg : DeploymentArgs()) argv.push_back(arg);
+    return std::make_unique<ServerProcess>(argv);
   }
 
   std::string certs_dir() const { return tmp_.path() + "/certs"; }
@@ -161,10 +187,8 @@ TEST_F(ImageRootTest, ServesHttpsWithTheDeploymentArguments) {
     GTEST_SKIP() << "chroot needs root or unprivileged user namespaces "
                     "(unshare -r), and neither is available here";
   }
-  std::vector<std::string> argv = prefix_;
-  argv.push_back("/usr/local/bin/rayguard");
-  for (const std::string& arg : DeploymentArgs()) argv.push_back(arg);
-  ServerProcess server(argv);
+  std::unique_ptr<ServerProcess> started = StartServer();
+  ServerProcess& server = *started;
   int port = server.WaitForPort(std::chrono::seconds(30));
   ASSERT_GT(port, 0) << "rayguard did not start in the image root:\n"
                      << server.log();
@@ -189,6 +213,45 @@ TEST_F(ImageRootTest, ServesHttpsWithTheDeploymentArguments) {
 
   EXPECT_EQ(server.Stop(), 0) << "SIGTERM must end the server cleanly:\n"
                               << server.log();
+}
+
+}  // namespace
+}  // namespace rayguard::testing
+
+namespace rayguard::testing {
+namespace {
+
+// README "Rotate certificates", self-signed: re-running certs/generate keeps
+// the CA, and the kubelet's swap of the Secret volume reaches the running
+// server, which presents the new pair to clients that trust the same
+// caBundle.
+TEST_F(ImageRootTest, PicksUpARotatedSecretWithoutARestart) {
+  if (prefix_.empty()) {
+    GTEST_SKIP() << "chroot needs root or unprivileged user namespaces "
+                    "(unshare -r), and neither is available here";
+  }
+  std::unique_ptr<ServerProcess> server = StartServer();
+  int port = server->WaitForPort(std::chrono::seconds(30));
+  ASSERT_GT(port, 0) << server->log();
+  std::string before = ServedSerial(port);
+  ASSERT_EQ(before, FileSerial(certs_dir() + "/tls.crt"));
+
+  CommandOutput rotate = RunCommand(ShellQuote(SourcePath("certs/generate")) +
+                                    " --out " + ShellQuote(certs_dir()));
+  ASSERT_EQ(rotate.exit_code, 0) << rotate.output;
+  std::string after = FileSerial(certs_dir() + "/tls.crt");
+  ASSERT_NE(after, before);
+  MountSecret();
+
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (ServedSerial(port) != after &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(ServedSerial(port), after) << server->log();
+  HttpReply reply =
+      HttpsRequest(kHost, port, "/readyz", certs_dir() + "/ca.crt");
+  EXPECT_EQ(reply.status, 200) << reply.error;
 }
 
 }  // namespace
