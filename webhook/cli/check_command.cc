@@ -174,28 +174,64 @@ report::DocumentRecord CheckEntry(const CheckContext& ctx,
   return rec;
 }
 
-FileOutput CheckFile(const CheckContext& ctx, const manifest::InputFile& in) {
+report::DocumentRecord InternalError(const Resource& where, const char* what) {
+  report::DocumentRecord rec;
+  rec.file = where.file;
+  rec.document = where.document;
+  rec.item = where.item;
+  rec.outcome = report::Outcome::kError;
+  rec.allowed = false;
+  rec.error = std::string("internal error: ") + what;
+  return rec;
+}
+
+// Calls fn(0) ... fn(n - 1) on up to `jobs` threads (this one included).
+template <typename Fn>
+void ParallelFor(std::size_t n, unsigned jobs, Fn fn) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < n;) fn(i);
+  };
+  std::vector<std::jthread> helpers;
+  for (unsigned t = 1; t < jobs && t < n; ++t) helpers.emplace_back(work);
+  work();
+}
+
+// Reads one input and checks its documents, on `jobs` threads when a single
+// big stream (helm output on stdin) would otherwise keep one core busy.
+FileOutput CheckFile(const CheckContext& ctx, const manifest::InputFile& in,
+                     unsigned jobs) {
   FileOutput out;
-  std::string* yaml = ctx.flags.mutate ? &out.mutated_yaml : nullptr;
-  if (!in.error.ok()) {
-    manifest::ManifestEntry entry;
-    entry.resource.file = in.path;
-    entry.error = in.error;
-    out.records.push_back(CheckEntry(ctx, std::move(entry), yaml));
-    return out;
-  }
-  try {
-    for (auto& entry : manifest::ReadManifestFile(in.path)) {
-      out.records.push_back(CheckEntry(ctx, std::move(entry), yaml));
+  std::vector<manifest::ManifestEntry> entries;
+  if (in.error.ok()) {
+    try {
+      entries = manifest::ReadManifestFile(in.path);
+    } catch (const std::exception& e) {  // e.g. out of memory
+      Resource where;
+      where.file = in.path;
+      out.records.push_back(InternalError(where, e.what()));
+      return out;
     }
-  } catch (const std::exception& e) {  // e.g. out of memory: fail this file
-    report::DocumentRecord rec;
-    rec.file = in.path;
-    rec.outcome = report::Outcome::kError;
-    rec.allowed = false;
-    rec.error = std::string("internal error: ") + e.what();
-    out.records = {std::move(rec)};
+  } else {
+    entries.emplace_back();
+    entries.back().resource.file = in.path;
+    entries.back().error = in.error;
   }
+  out.records.resize(entries.size());
+  std::vector<std::string> yaml(entries.size());
+  ParallelFor(entries.size(), jobs, [&](std::size_t i) {
+    Resource where;  // for the error record if the check itself fails
+    where.file = entries[i].resource.file;
+    where.document = entries[i].resource.document;
+    where.item = entries[i].resource.item;
+    try {
+      out.records[i] = CheckEntry(ctx, std::move(entries[i]),
+                                  ctx.flags.mutate ? &yaml[i] : nullptr);
+    } catch (const std::exception& e) {
+      out.records[i] = InternalError(where, e.what());
+    }
+  });
+  for (const std::string& y : yaml) out.mutated_yaml += y;
   return out;
 }
 
@@ -205,13 +241,16 @@ template <typename Emit>
 void CheckAll(const CheckContext& ctx,
               const std::vector<manifest::InputFile>& inputs, unsigned jobs,
               Emit emit) {
+  // Cores not needed for one file each go to the documents within files.
+  const unsigned inner_jobs =
+      std::max<unsigned>(1, jobs / std::max<std::size_t>(1, inputs.size()));
   std::vector<FileOutput> outputs(inputs.size());
   std::atomic<std::size_t> next{0};
   std::mutex mu;
   std::condition_variable cv;
   auto work = [&] {
     for (std::size_t i; (i = next++) < inputs.size();) {
-      FileOutput out = CheckFile(ctx, inputs[i]);
+      FileOutput out = CheckFile(ctx, inputs[i], inner_jobs);
       std::lock_guard lock(mu);
       outputs[i] = std::move(out);
       outputs[i].done = true;
