@@ -141,7 +141,9 @@ TEST_F(ServeLifecycleTest, PolicyChangesReloadTheValidator) {
 
 TEST_F(ServeLifecycleTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
   std::vector<std::string> args = BaseArgs();
-  args.insert(args.end(), {"--shutdown-delay", "1"});
+  // Long enough for a loaded machine to see /readyz fail before the
+  // listener closes.
+  args.insert(args.end(), {"--shutdown-delay", "2"});
   ServeProcess server(args);
   ASSERT_TRUE(server.WaitUntilListening()) << server.Log();
   TlsConnection in_flight(Trusting("ca", server.port()));
@@ -157,8 +159,9 @@ TEST_F(ServeLifecycleTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
                .Request("GET", "/readyz", "", "")
                .status == 503;
   }));
-  std::this_thread::sleep_for(milliseconds(1200));  // listener now closed
-  EXPECT_FALSE(TlsConnection(Trusting("ca", server.port())).ok());
+  // The listener closes once the delay is over.
+  EXPECT_TRUE(Eventually(
+      [&] { return !TlsConnection(Trusting("ca", server.port())).ok(); }));
 
   ASSERT_TRUE(in_flight.Send(request.substr(half)));
   HttpResponse r = in_flight.Read();
