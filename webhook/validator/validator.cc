@@ -3,12 +3,17 @@
 #include <algorithm>
 
 #include "webhook/rules/rule_set.h"
+#include "webhook/schema/schema_layer.h"
 
 namespace rayguard {
 
 Result<std::unique_ptr<const Validator>> Validator::Create(
     const ValidatorOptions& options) {
   std::vector<std::unique_ptr<Layer>> layers;
+  auto schema_layer =
+      schema::NewSchemaLayer({options.schemas_dir, options.strict});
+  if (!schema_layer.ok()) return schema_layer.status();
+  layers.push_back(std::move(schema_layer).value());
   layers.push_back(rules::NewRuleLayer({options.feature_gates}));
   return std::unique_ptr<const Validator>(
       new Validator(std::move(layers), {}, options.rule_overrides));
