@@ -72,6 +72,16 @@ Status CompileIntOrString(const json& s, const std::string& where, Node* n) {
   return Status::Ok();
 }
 
+// The environment x-kubernetes-validations rules run in.
+const cel::Env& RuleEnv() {
+  static const cel::Env env = [] {
+    cel::Env e;
+    e.variables = {"self", "oldSelf"};
+    return e;
+  }();
+  return env;
+}
+
 void CompileValidations(const json& s, Node* node) {
   auto it = s.find("x-kubernetes-validations");
   if (it == s.end() || !it->is_array()) return;
@@ -80,6 +90,12 @@ void CompileValidations(const json& s, Node* node) {
     r.rule = v.value("rule", "");
     r.message = v.value("message", "");
     r.transition = r.rule.find("oldSelf") != std::string::npos;
+    auto program = cel::Compile(r.rule, RuleEnv());
+    if (program.ok()) {
+      r.program = std::move(program).value();
+    } else {
+      r.compile_error = program.status().message();
+    }
     node->validations.push_back(std::move(r));
   }
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "webhook/cel/cel.h"
 #include "webhook/core/result.h"
 
 namespace rayguard::schema {
@@ -43,6 +44,10 @@ struct SchemaNode {
     std::string rule;
     std::string message;
     bool transition = false;  // refers to oldSelf: only checked on update
+    // Compiled with `self` and `oldSelf`; null when it did not compile
+    // (compile_error says why) and then reported as not evaluated.
+    std::shared_ptr<const cel::Program> program;
+    std::string compile_error;
   };
 
   Type type = Type::kAny;

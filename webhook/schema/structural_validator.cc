@@ -47,7 +47,7 @@ class Walker {
         CheckScalar(s, v);
         break;
     }
-    if (!s.validations.empty()) NoteValidations(s);
+    if (!s.validations.empty()) RunValidations(s, v);
   }
 
  private:
@@ -235,20 +235,43 @@ class Walker {
     return key;
   }
 
-  void NoteValidations(const Node& s) {
+  // x-kubernetes-validations: each rule is a CEL expression over `self`
+  // that must be true. Transition rules (oldSelf) run only on update, as in
+  // the API server; since the old value at this path is not tracked here,
+  // they are listed as not evaluated rather than passed.
+  void RunValidations(const Node& s, const json& v) {
     for (const Node::CelRule& r : s.validations) {
-      // Transition rules (oldSelf) only run on update, as in the API server.
       if (r.transition && !options_.has_old_object) continue;
-      Finding f;
-      f.rule = kRule;
-      f.path = path_;
-      f.severity = Severity::kWarning;
-      f.message =
-          "x-kubernetes-validations rule not evaluated (no CEL "
-          "engine): " +
-          r.rule;
-      Add(std::move(f));
+      if (r.transition || !r.program) {
+        NotEvaluated(r);
+        continue;
+      }
+      cel::Activation activation;
+      activation.Bind("self", &v);
+      cel::Value result = r.program->Eval(activation);
+      if (result.kind() == cel::Value::Kind::kBool && result.bool_value()) {
+        continue;
+      }
+      std::string detail =
+          r.message.empty() ? "failed rule: " + r.rule : r.message;
+      if (result.IsError()) {
+        detail = "rule evaluation error: " + r.rule + ": " +
+                 std::string(result.error_message());
+      }
+      Add(field_error::Invalid(kRule, Path(), Shown(v), detail));
     }
+  }
+
+  void NotEvaluated(const Node::CelRule& r) {
+    Finding f;
+    f.rule = kRule;
+    f.path = path_;
+    f.severity = Severity::kWarning;
+    f.message =
+        "x-kubernetes-validations rule not evaluated (" +
+        (r.transition ? std::string("transition rule") : r.compile_error) +
+        "): " + r.rule;
+    Add(std::move(f));
   }
 
   const StructuralOptions& options_;

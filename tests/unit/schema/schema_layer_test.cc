@@ -96,18 +96,42 @@ TEST(SchemaLayerTest, PreservesUnknownFieldsWhereTheSchemaSaysSo) {
   EXPECT_TRUE(CheckObject(*MakeLayer(true), obj).empty());
 }
 
-TEST(SchemaLayerTest, ListsCelRulesItCannotEvaluateAsWarnings) {
+TEST(SchemaLayerTest, EvaluatesCelValidationRules) {
   nlohmann::json obj = MinimalCluster();
   obj["spec"]["managedBy"] = "ray.io/kuberay-operator";
+  EXPECT_TRUE(CheckObject(*MakeLayer(true), obj).empty());
+  obj["spec"]["managedBy"] = "example.com/my-operator";
   Findings f = CheckObject(*MakeLayer(true), obj);
-  // The transition rule (self == oldSelf) does not run on create.
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].ToString(),
+            "spec.managedBy: Invalid value: \"example.com/my-operator\": the "
+            "managedBy field value must be either 'ray.io/kuberay-operator' or "
+            "'kueue.x-k8s.io/multikueue'");
+}
+
+TEST(SchemaLayerTest, ListsTransitionRulesAsNotEvaluatedOnUpdate) {
+  nlohmann::json obj = MinimalCluster();
+  obj["spec"]["managedBy"] = "ray.io/kuberay-operator";
+  // self == oldSelf does not run on create; on update it is listed.
+  Findings f = CheckObject(*MakeLayer(true), obj, obj);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kWarning);
   EXPECT_EQ(f[0].path, "spec.managedBy");
-  EXPECT_THAT(f[0].message, HasSubstr("not evaluated"));
-  EXPECT_THAT(f[0].message, HasSubstr("self in ['ray.io/kuberay-operator'"));
-  // On update it would, so it is listed too.
-  EXPECT_EQ(CheckObject(*MakeLayer(true), obj, obj).size(), 2u);
+  EXPECT_EQ(f[0].message,
+            "x-kubernetes-validations rule not evaluated (transition rule): "
+            "self == oldSelf");
+}
+
+TEST(SchemaLayerTest, EvaluatesRulesOnListItems) {
+  nlohmann::json job = nlohmann::json::parse(R"({
+    "apiVersion": "ray.io/v1", "kind": "RayJob", "metadata": {"name": "j"},
+    "spec": {"entrypoint": "python x.py", "deletionStrategy": {
+      "deletionRules": [{"policy": "DeleteCluster",
+                         "condition": {"ttlSeconds": 10}}]}}})");
+  Findings f = CheckObject(*MakeLayer(true), job);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].path, "spec.deletionStrategy.deletionRules[0].condition");
+  EXPECT_THAT(f[0].message, HasSubstr("Invalid value: {\"ttlSeconds\":10}: "));
 }
 
 TEST(SchemaLayerTest, ValidatesV1alpha1Objects) {
