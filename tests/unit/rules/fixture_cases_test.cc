@@ -78,6 +78,9 @@ std::vector<std::string> CheckFixture(const Case& c) {
   }
   std::vector<std::string> got;
   for (const Finding& f : (*validator)->Check(r).findings) {
+    // Structural findings (rule "schema") are the schema layer's, tested in
+    // tests/unit/schema; these fixtures state what the KubeRay rules find.
+    if (f.rule.rfind("schema", 0) == 0) continue;
     got.push_back(f.rule + " | " + f.path + " | " + f.message);
   }
   return got;
