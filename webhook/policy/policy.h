@@ -91,9 +91,19 @@ struct ValidatingAdmissionPolicy {
   std::vector<AuditAnnotation> audit_annotations;
   std::vector<NamedExpression> match_conditions;
   std::vector<NamedExpression> variables;
-  // Validation index -> field path to report, from the
-  // rayguard.io/validation-paths annotation (see policies/README.md).
-  std::map<int, std::string> validation_paths;
+  // Validation index -> kind -> field path to report, from the
+  // rayguard.io/validation-paths annotation (see policies/README.md). The
+  // kind "" applies to every kind.
+  std::map<int, std::map<std::string, std::string>> validation_paths;
+
+  // The path to report for validation `index` of an object of `kind`, or "".
+  std::string ValidationPath(int index, const std::string& kind) const {
+    auto v = validation_paths.find(index);
+    if (v == validation_paths.end()) return "";
+    auto k = v->second.find(kind);
+    if (k == v->second.end()) k = v->second.find("");
+    return k == v->second.end() ? "" : k->second;
+  }
 };
 
 struct ParamRef {
@@ -113,8 +123,11 @@ struct ValidatingAdmissionPolicyBinding {
 };
 
 // The annotation an author sets on a policy to attach field paths to
-// validations: a JSON object from validation index to field path, e.g.
-// {"0": "spec.headGroupSpec.template.spec.containers[0].image"}.
+// validations: a JSON object from validation index to a field path, or to an
+// object from kind to field path, e.g.
+// {"0": "metadata.labels",
+//  "1": {"RayCluster": "spec.rayVersion",
+//        "RayJob": "spec.rayClusterSpec.rayVersion"}}.
 inline constexpr char kValidationPathsAnnotation[] =
     "rayguard.io/validation-paths";
 

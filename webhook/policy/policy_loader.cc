@@ -131,9 +131,25 @@ std::vector<NamedExpression> ReadNamed(ObjectReader& r, const Loc& loc,
   return out;
 }
 
-std::map<int, std::string> ReadValidationPaths(ObjectReader& r,
-                                               std::size_t validations) {
-  std::map<int, std::string> out;
+// Reads one entry of the validation-paths annotation: a path, or a map from
+// kind to path. Returns false when it is neither.
+bool ReadPathEntry(const nlohmann::json& v,
+                   std::map<std::string, std::string>* out) {
+  if (v.is_string()) {
+    (*out)[""] = v.get<std::string>();
+    return true;
+  }
+  if (!v.is_object() || v.empty()) return false;
+  for (const auto& [kind, path] : v.items()) {
+    if (!path.is_string()) return false;
+    (*out)[kind] = path.get<std::string>();
+  }
+  return true;
+}
+
+std::map<int, std::map<std::string, std::string>> ReadValidationPaths(
+    ObjectReader& r, std::size_t validations) {
+  std::map<int, std::map<std::string, std::string>> out;
   Loc loc = Loc()
                 .Child("metadata")
                 .Child("annotations")
@@ -153,13 +169,14 @@ std::map<int, std::string> ReadValidationPaths(ObjectReader& r,
   for (const auto& [k, v] : parsed.items()) {
     bool digits = !k.empty() && k.size() < 6 &&
                   std::all_of(k.begin(), k.end(), ::isdigit);
-    if (!digits || std::stoul(k) >= validations || !v.is_string()) {
+    std::map<std::string, std::string> paths;
+    if (!digits || std::stoul(k) >= validations || !ReadPathEntry(v, &paths)) {
       r.Error(loc, "Invalid value: entry \"" + k +
                        "\" must map an index of spec.validations to a field "
-                       "path string");
+                       "path or to an object from kind to field path");
       continue;
     }
-    out[std::stoi(k)] = v.get<std::string>();
+    out[std::stoi(k)] = std::move(paths);
   }
   return out;
 }

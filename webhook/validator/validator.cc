@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "webhook/policy/policy_engine.h"
 #include "webhook/rules/rule_set.h"
 #include "webhook/schema/schema_layer.h"
 
@@ -15,8 +16,21 @@ Result<std::unique_ptr<const Validator>> Validator::Create(
   if (!schema_layer.ok()) return schema_layer.status();
   layers.push_back(std::move(schema_layer).value());
   layers.push_back(rules::NewRuleLayer({options.feature_gates}));
-  return std::unique_ptr<const Validator>(
+  PolicyCounts policy_counts;
+  if (!options.policy_dirs.empty()) {
+    auto engine =
+        policy::LoadPolicyEngine({options.policy_dirs, options.params_dir,
+                                  options.skip_invalid_policies});
+    if (!engine.ok()) return engine.status();
+    const policy::LoadCounts& c = (*engine)->counts();
+    policy_counts = {c.policies, c.skipped_policies + c.skipped_bindings};
+    layers.push_back(
+        std::make_unique<policy::PolicyLayer>(std::move(engine).value()));
+  }
+  auto validator = std::unique_ptr<Validator>(
       new Validator(std::move(layers), {}, options.rule_overrides));
+  validator->policy_counts_ = policy_counts;
+  return std::unique_ptr<const Validator>(std::move(validator));
 }
 
 Validator::Validator(std::vector<std::unique_ptr<Layer>> layers,

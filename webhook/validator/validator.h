@@ -3,10 +3,9 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "webhook/core/check_result.h"
 #include "webhook/core/layer.h"
@@ -18,10 +17,10 @@ namespace rayguard {
 // What to load and how to judge. Both front ends (serve, check) fill this
 // from their flags and config.
 struct ValidatorOptions {
-  std::string schemas_dir;                // generated JSON Schemas
-  std::vector<std::string> policy_dirs;   // ValidatingAdmissionPolicy YAML
-  std::string params_dir;                 // replaces each policies/params/
-  bool strict = false;                    // unknown fields are errors
+  std::string schemas_dir;               // generated JSON Schemas
+  std::vector<std::string> policy_dirs;  // ValidatingAdmissionPolicy YAML
+  std::string params_dir;                // replaces each policies/params/
+  bool strict = false;                   // unknown fields are errors
   bool skip_invalid_policies = false;
   std::map<std::string, bool> feature_gates;  // KubeRay feature gates
   // Rule id -> "off" or "warn", for teams phasing a rule in.
@@ -32,6 +31,13 @@ struct ValidatorOptions {
 struct MutationOutcome {
   nlohmann::json object;
   CheckResult result;
+};
+
+// ValidatingAdmissionPolicies in force, and policies or bindings left out
+// because they did not load (only with skip_invalid_policies).
+struct PolicyCounts {
+  int loaded = 0;
+  int skipped = 0;
 };
 
 // The core both front ends call. Built once; every method is const and safe
@@ -66,6 +72,9 @@ class Validator {
   // Names of the layers, in the order they run (for logs and readiness).
   std::vector<std::string> LayerNames() const;
 
+  // For the rayguard_policies_loaded metric and startup logs.
+  PolicyCounts policy_counts() const { return policy_counts_; }
+
  private:
   void ApplyOverrides(Findings* findings) const;
   Status CheckMutatedSchema(const Resource& resource,
@@ -77,6 +86,7 @@ class Validator {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::unique_ptr<MutatingLayer>> mutators_;
   std::map<std::string, std::string> rule_overrides_;
+  PolicyCounts policy_counts_;
 };
 
 }  // namespace rayguard

@@ -27,7 +27,9 @@ kind: ValidatingAdmissionPolicy
 metadata:
   name: max-workers
   annotations:
-    rayguard.io/validation-paths: '{"0": "spec.workerGroupSpecs"}'
+    rayguard.io/validation-paths: >-
+      {"0": {"RayCluster": "spec.workerGroupSpecs",
+             "RayJob": "spec.rayClusterSpec.workerGroupSpecs"}}
 spec:
   paramKind: {apiVersion: rayguard.io/v1, kind: Limits}
   matchConstraints:
@@ -65,7 +67,11 @@ TEST(PolicyLoaderTest, ReadsPolicyAndBindingWithDefaults) {
   EXPECT_EQ(p.param_kind->kind, "Limits");
   EXPECT_EQ(p.validations[0].reason, "Forbidden");
   EXPECT_EQ(p.variables[0].name, "groups");
-  EXPECT_EQ(p.validation_paths.at(0), "spec.workerGroupSpecs");
+  EXPECT_EQ(p.ValidationPath(0, "RayCluster"), "spec.workerGroupSpecs");
+  EXPECT_EQ(p.ValidationPath(0, "RayJob"),
+            "spec.rayClusterSpec.workerGroupSpecs");
+  EXPECT_EQ(p.ValidationPath(0, "RayService"), "");
+  EXPECT_EQ(p.ValidationPath(1, "RayCluster"), "");
   EXPECT_EQ(p.origin.document, 0);
   ASSERT_EQ(l.objects.bindings.size(), 1u);
   const ValidatingAdmissionPolicyBinding& b = l.objects.bindings[0];
@@ -82,7 +88,7 @@ TEST(PolicyLoaderTest, ErrorsNameFileDocumentPolicyFieldLineAndColumn) {
   Loaded l = Load(yaml);
   ASSERT_EQ(l.errors.size(), 1u);
   EXPECT_EQ(l.errors[0].ToString(),
-            "p.yaml:20:13: document 0: ValidatingAdmissionPolicy "
+            "p.yaml:22:13: document 0: ValidatingAdmissionPolicy "
             "\"max-workers\": spec.validations[0].reason: Unsupported value: "
             "\"Nope\": supported values: \"Forbidden\", \"Invalid\", "
             "\"RequestEntityTooLarge\", \"Unauthorized\"");
@@ -98,7 +104,7 @@ TEST(PolicyLoaderTest, RejectsAuthorizer) {
   ASSERT_EQ(l.errors.size(), 1u);
   EXPECT_EQ(l.errors[0].field, "spec.validations[0].expression");
   EXPECT_THAT(l.errors[0].message, HasSubstr("`authorizer`"));
-  EXPECT_EQ(l.errors[0].position.line, 19);
+  EXPECT_EQ(l.errors[0].position.line, 21);
 }
 
 TEST(PolicyLoaderTest, AuthorizerInsideAStringIsFine) {
