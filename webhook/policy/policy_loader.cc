@@ -318,7 +318,11 @@ void ParsePolicyDocuments(const std::string& file,
                               doc.json["apiVersion"].is_string()
                           ? doc.json["apiVersion"].get<std::string>()
                           : "";
-    if (kind == "MutatingAdmissionPolicy" ||
+    // Other objects may share a policies directory (and mutating policies
+    // have their own loader); only a misspelt admissionregistration kind or
+    // version is worth stopping for.
+    if (api.rfind("admissionregistration.k8s.io/", 0) != 0 ||
+        kind == "MutatingAdmissionPolicy" ||
         kind == "MutatingAdmissionPolicyBinding") {
       continue;
     }

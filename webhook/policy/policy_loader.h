@@ -35,9 +35,10 @@ struct PolicyObjects {
 // API server's defaults (failurePolicy Fail, matchPolicy Equivalent, scope
 // *). An object that breaks the API's validation (missing or mistyped
 // fields, unknown fields, bad enum values, `authorizer` in an expression) is
-// left out and explained in *errors, one entry per fault. Documents of the
-// MutatingAdmissionPolicy kinds are skipped (another loader reads them);
-// any other kind is an error. CEL is not compiled here.
+// left out and explained in *errors, one entry per fault. Documents outside
+// admissionregistration.k8s.io and the MutatingAdmissionPolicy kinds are
+// skipped; any other admissionregistration kind or version is an error. CEL
+// is not compiled here.
 // REQUIRES: out != nullptr, errors != nullptr
 void ParsePolicyDocuments(const std::string& file,
                           const std::vector<YamlDocument>& docs,

@@ -152,7 +152,7 @@ spec:
                           "spec.validations", "spec.failurePolicy"));
 }
 
-TEST(PolicyLoaderTest, OtherKindsAreErrorsButMutatingPoliciesAreLeftAlone) {
+TEST(PolicyLoaderTest, MisspeltAdmissionKindsAreErrorsOtherObjectsAreSkipped) {
   Loaded l = Load(R"(apiVersion: v1
 kind: ConfigMap
 metadata: {name: x}
@@ -160,10 +160,15 @@ metadata: {name: x}
 apiVersion: admissionregistration.k8s.io/v1beta1
 kind: MutatingAdmissionPolicy
 metadata: {name: m}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBindng
+metadata: {name: typo}
 )");
   ASSERT_EQ(l.errors.size(), 1u);
-  EXPECT_EQ(l.errors[0].document, 0);
-  EXPECT_THAT(l.errors[0].message, HasSubstr("kind \"ConfigMap\""));
+  EXPECT_EQ(l.errors[0].document, 2);
+  EXPECT_THAT(l.errors[0].message,
+              HasSubstr("kind \"ValidatingAdmissionPolicyBindng\""));
 }
 
 TEST(PolicyLoaderTest, DuplicateVariableNamesAndBadIdentifiers) {
