@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "webhook/mutation/mutation_layer.h"
 #include "webhook/policy/policy_engine.h"
 #include "webhook/rules/rule_set.h"
 #include "webhook/schema/schema_layer.h"
@@ -27,8 +28,14 @@ Result<std::unique_ptr<const Validator>> Validator::Create(
     layers.push_back(
         std::make_unique<policy::PolicyLayer>(std::move(engine).value()));
   }
-  auto validator = std::unique_ptr<Validator>(
-      new Validator(std::move(layers), {}, options.rule_overrides));
+  std::vector<std::unique_ptr<MutatingLayer>> mutators;
+  auto mutation = mutation::NewMutationLayer(
+      {options.policy_dirs, options.params_dir, options.schemas_dir,
+       options.skip_invalid_policies});
+  if (!mutation.ok()) return mutation.status();
+  mutators.push_back(std::move(mutation).value());
+  auto validator = std::unique_ptr<Validator>(new Validator(
+      std::move(layers), std::move(mutators), options.rule_overrides));
   validator->policy_counts_ = policy_counts;
   return std::unique_ptr<const Validator>(std::move(validator));
 }
