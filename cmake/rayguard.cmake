@@ -27,3 +27,18 @@ function(rayguard_test)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
 endfunction()
+
+# Applies RAYGUARD_SANITIZE to everything built after this call. The
+# sanitizer runtimes come from Debian's libclang-rt-14-dev (clang) or gcc.
+function(rayguard_enable_sanitizers)
+  if(NOT RAYGUARD_SANITIZE)
+    return()
+  endif()
+  set(flags -fsanitize=${RAYGUARD_SANITIZE} -fno-omit-frame-pointer -g)
+  if(RAYGUARD_SANITIZE MATCHES "undefined")
+    # A UB report must fail the test, not scroll past.
+    list(APPEND flags -fno-sanitize-recover=all)
+  endif()
+  add_compile_options(${flags})
+  add_link_options(${flags})
+endfunction()

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes seed corpora for the fuzz targets from the repository's fixtures.
+
+usage: make_seeds.py OUT_DIR   (creates OUT_DIR/<target>/seed-N files)
+"""
+import glob
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def write(out, target, items):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    for i, data in enumerate(items):
+        with open(os.path.join(d, f"seed-{i}"), "wb") as f:
+            f.write(data)
+
+
+def files(pattern):
+    for path in sorted(glob.glob(os.path.join(ROOT, pattern), recursive=True)):
+        with open(path, "rb") as f:
+            yield f.read()
+
+
+def cel_expressions():
+    exprs = []
+    for path in glob.glob(os.path.join(ROOT, "policies", "**", "*.yaml"), recursive=True):
+        for line in open(path, encoding="utf-8", errors="replace"):
+            line = line.strip()
+            for key in ("expression:", "messageExpression:"):
+                if line.startswith(key) or line.startswith("- " + key):
+                    exprs.append(line.split(":", 1)[1].strip().strip("'\"").encode())
+    exprs += [b"object.spec.workerGroupSpecs.all(g, g.maxReplicas <= 10)",
+              b"quantity('1Gi').compareTo(quantity('512Mi')) > 0",
+              b"[1, 2, 3].map(x, x * 2).exists(y, y == 4) ? 'a' : \"b\"",
+              b"object.metadata.?labels['team'].orValue('none').matches('^[a-z]+$')"]
+    return exprs
+
+
+def json_pairs():
+    docs = [json.dumps(json.loads(d)).encode()
+            for d in files("tests/fixtures/admission/*.json")][:6]
+    pairs = [b'{"a":[1,2,3]}\0{"a":[1,3,{"b/c~":4}]}']
+    for a, b in zip(docs, docs[1:]):
+        pairs.append(a + b"\0" + b)
+    return pairs
+
+
+def main():
+    out = sys.argv[1]
+    write(out, "json_patch", json_pairs())
+    write(out, "cel", cel_expressions())
+    write(out, "admission", list(files("tests/fixtures/admission/*.json")))
+    write(out, "yaml", list(files("tests/fixtures/samples/*.yaml"))[:40])
+    write(out, "policy", list(files("policies/*.yaml")))
+
+
+if __name__ == "__main__":
+    main()
