@@ -155,7 +155,8 @@ TEST(ReviewCodecTest, InvalidUtf8InAMessageDoesNotBreakTheReply) {
   r.allowed = false;
   r.code = 422;
   r.message = "bad \xff name";
-  EXPECT_NO_THROW((void)json::parse(EncodeReview(kAdmissionV1, r)));
+  json parsed;
+  EXPECT_NO_THROW(parsed = json::parse(EncodeReview(kAdmissionV1, r)));
 }
 
 }  // namespace

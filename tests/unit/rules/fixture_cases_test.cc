@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -64,12 +65,19 @@ std::vector<Case> AllCases() {
 std::vector<std::string> CheckFixture(const Case& c) {
   auto gates = rules::ParseFeatureGates(c.gates);
   EXPECT_TRUE(gates.ok()) << gates.status().message();
-  ValidatorOptions options;
-  if (gates.ok()) options.feature_gates = *gates;
-  auto validator = Validator::Create(options);
-  EXPECT_TRUE(validator.ok()) << validator.status().message();
+  // One validator per gate set: loading the schemas for every fixture
+  // would dominate the suite's run time.
+  static std::map<std::string, std::shared_ptr<const Validator>> cache;
+  std::shared_ptr<const Validator>& validator = cache[c.gates];
+  if (!validator) {
+    ValidatorOptions options;
+    if (gates.ok()) options.feature_gates = *gates;
+    auto created = Validator::Create(options);
+    EXPECT_TRUE(created.ok()) << created.status().message();
+    if (created.ok()) validator = std::move(created).value();
+  }
   std::vector<nlohmann::json> docs = testing::LoadYamlDocuments(c.file);
-  if (docs.empty() || !validator.ok()) return {"<no document>"};
+  if (docs.empty() || !validator) return {"<no document>"};
   Resource r;
   r.object = docs[0];
   if (docs.size() > 1) {
@@ -77,7 +85,7 @@ std::vector<std::string> CheckFixture(const Case& c) {
     r.admission.old_object = docs[1];
   }
   std::vector<std::string> got;
-  for (const Finding& f : (*validator)->Check(r).findings) {
+  for (const Finding& f : validator->Check(r).findings) {
     // Structural findings (rule "schema") are the schema layer's, tested in
     // tests/unit/schema; these fixtures state what the KubeRay rules find.
     if (f.rule.rfind("schema", 0) == 0) continue;
