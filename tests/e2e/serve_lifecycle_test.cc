@@ -127,8 +127,15 @@ TEST_F(ServeLifecycleTest, RotationKeepsOpenConnectionsAndServesTheNewPair) {
 TEST_F(ServeLifecycleTest, PolicyChangesReloadTheValidator) {
   ServeProcess server(BaseArgs());
   ASSERT_TRUE(server.WaitUntilListening()) << server.Log();
-  RunOrFail("printf 'apiVersion: v1\\nkind: ConfigMap\\n' > " +
-            pki_.Path("policies/extra.yaml"));
+  // A real policy, so the gauge shows it was compiled, not just found.
+  RunOrFail(
+      "printf '%s\\n' '{\"apiVersion\": \"admissionregistration.k8s.io/v1\", "
+      "\"kind\": \"ValidatingAdmissionPolicy\", \"metadata\": {\"name\": \"extra\"}, "
+      "\"spec\": {\"matchConstraints\": {\"resourceRules\": [{\"apiGroups\": "
+      "[\"ray.io\"], \"apiVersions\": [\"*\"], \"operations\": [\"CREATE\"], "
+      "\"resources\": [\"rayclusters\"]}]}, \"validations\": [{\"expression\": "
+      "\"true\"}]}}' > " +
+      pki_.Path("policies/extra.yaml"));
   EXPECT_TRUE(Eventually([&] {
     return server.Log().find("schemas and policies reloaded") !=
            std::string::npos;

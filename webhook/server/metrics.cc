@@ -116,7 +116,7 @@ std::string Metrics::Render() const {
   Family(out, "rayguard_http_rejected_requests_total", "counter",
          "Requests refused before review, by HTTP status.", rejected_);
   Single(out, "rayguard_policies_loaded", "gauge",
-         "Policy files in the validator currently serving.", policies_loaded_);
+         "Policies compiled into the validator currently serving.", policies_loaded_);
   Single(out, "rayguard_policy_reloads_total", "counter",
          "Successful reloads of schemas and policies.", reloads_);
   Single(out, "rayguard_policy_reload_errors_total", "counter",

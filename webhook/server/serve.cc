@@ -22,25 +22,10 @@ using spdlog::level::err;
 using spdlog::level::info;
 using spdlog::level::warn;
 
-// Policy files a --policies directory contributes (params/ and tests/ hold
-// inputs, not policies).
-std::int64_t CountPolicyFiles(const std::vector<std::string>& dirs) {
-  std::int64_t count = 0;
-  for (const std::string& dir : dirs) {
-    std::error_code ec;
-    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
-         !ec && it != std::filesystem::recursive_directory_iterator();
-         it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      if (it->is_directory() && (name == "params" || name == "tests")) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      const std::string ext = it->path().extension().string();
-      if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) ++count;
-    }
-  }
-  return count;
+// The policies the serving validator compiled (skipped ones not counted).
+std::int64_t LoadedPolicies(const ValidatorStore& store) {
+  auto validator = store.current();
+  return validator ? validator->policy_counts().loaded : 0;
 }
 
 ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
@@ -51,7 +36,7 @@ ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   return [options] { return Validator::Create(options); };
 }
 
-void ReloadValidator(const ServeConfig& config, ValidatorStore* store,
+void ReloadValidator(ValidatorStore* store,
                      Metrics* metrics) {
   Status s = store->Load();
   metrics->RecordValidatorReload(s.ok());
@@ -60,7 +45,7 @@ void ReloadValidator(const ServeConfig& config, ValidatorStore* store,
              {{"error", s.message()}});
     return;
   }
-  metrics->SetPoliciesLoaded(CountPolicyFiles(config.policy_dirs));
+  metrics->SetPoliciesLoaded(LoadedPolicies(*store));
   LogEvent(info, "schemas and policies reloaded");
 }
 
@@ -157,7 +142,7 @@ int Serve(const ServeConfig& config) {
     LogEvent(err, "cannot load schemas and policies", {{"error", s.message()}});
     return 2;
   }
-  metrics.SetPoliciesLoaded(CountPolicyFiles(config.policy_dirs));
+  metrics.SetPoliciesLoaded(LoadedPolicies(store));
 
   admission::AdmissionHandler handler([&store] { return store.current(); });
   HttpsServer server(options, tls->get(), &handler, &metrics,
@@ -178,7 +163,7 @@ int Serve(const ServeConfig& config) {
       tls_paths, config.watch_interval,
       [&] { ReloadCertificate(tls->get(), &metrics); });
   FileWatcher policy_watcher(policy_paths, config.watch_interval,
-                             [&] { ReloadValidator(config, &store, &metrics); });
+                             [&] { ReloadValidator(&store, &metrics); });
   cert_watcher.Start();
   policy_watcher.Start();
   SignalWaiter signals(config, &server);
