@@ -287,6 +287,44 @@ class JsonBuilder : public YAML::EventHandler {
 
 // The position of the first byte that is not well-formed UTF-8, if any.
 // go-yaml (and so kubectl) rejects such input; yaml-cpp would pass it on.
+// yaml-cpp 0.7 never returns on a line that starts with ',' outside a flow
+// collection (",&", "- a\n,"): found by fuzzing. Such a line is never valid
+// YAML, so it is rejected here, before the parser sees it. Brackets and
+// quotes are followed only inside flow collections, which is enough to
+// accept flow sequences whose continuation lines start with ','.
+std::optional<SourcePosition> FindBlockFlowEntry(std::string_view text) {
+  int depth = 0;
+  char quote = 0;
+  bool line_start = true;
+  int line = 1, column = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    ++column;
+    if (c == '\n') {
+      line_start = true;
+      ++line;
+      column = 0;
+      continue;
+    }
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (line_start && (c == ' ' || c == '\t')) continue;
+    bool first = line_start;
+    line_start = false;
+    if (c == '#' && (first || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (first && c == ',' && depth == 0) return SourcePosition{line, column};
+    if (c == '[' || c == '{') ++depth;
+    if ((c == ']' || c == '}') && depth > 0) --depth;
+    if (depth > 0 && (c == '"' || c == '\'')) quote = c;
+  }
+  return std::nullopt;
+}
+
 std::optional<SourcePosition> FindInvalidUtf8(std::string_view text) {
   int line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
@@ -330,6 +368,12 @@ YamlStream ReadYaml(std::string_view text, const YamlLimits& limits) {
       out.error_position = bad;
       return out;
     }
+  }
+  if (auto comma = FindBlockFlowEntry(text)) {
+    out.error = Status::InvalidArgument(
+        "did not find expected node content: ',' outside a flow collection");
+    out.error_position = comma;
+    return out;
   }
   std::istringstream in{std::string(text)};
   JsonBuilder builder(limits);

@@ -60,6 +60,20 @@ TEST(YamlReaderTest, ResolvesScalarsAsKubectlDoes) {
   EXPECT_TRUE(v["maxUint"].is_number_unsigned());
 }
 
+// Regression: yaml-cpp 0.7 spins forever on these (found by fuzz_yaml).
+TEST(YamlReaderTest, RejectsALineStartingWithACommaOutsideFlowInsteadOfHanging) {
+  for (const char* text : {",&", ",*", " ,", "- a\n,", "a: 1\n---\n,x",
+                           "# c\n,"}) {
+    YamlStream s = ReadYaml(text);
+    EXPECT_FALSE(s.error.ok()) << text;
+    EXPECT_THAT(s.error.message(), ::testing::HasSubstr("',' outside a flow"));
+    ASSERT_TRUE(s.error_position.has_value()) << text;
+  }
+  YamlStream flow = ReadYaml("a: [x\n  , \"y]\"\n  , z]\n");
+  ASSERT_TRUE(flow.error.ok()) << flow.error.message();
+  EXPECT_EQ(flow.documents[0].value["a"].size(), 3u);
+}
+
 TEST(YamlReaderTest, RejectsNanAndInfinityWithTheirPosition) {
   YamlStream s = ReadYaml("a: 1\nb: .nan\n");
   EXPECT_FALSE(s.error.ok());
