@@ -9,6 +9,7 @@
 #include "webhook/policy/cel_context.h"
 #include "webhook/policy/compiled_policy.h"
 #include "webhook/policy/match.h"
+#include "webhook/policy/object_schema.h"
 
 namespace rayguard::policy {
 namespace {
@@ -44,10 +45,14 @@ namespace {
 
 // Compiles one policy; returns nullptr after appending to *errors.
 std::unique_ptr<CompiledPolicy> CompilePolicy(
-    const ValidatingAdmissionPolicy& p, std::vector<LoadError>* errors) {
+    const ValidatingAdmissionPolicy& p, const std::string& schemas_dir,
+    std::vector<LoadError>* errors) {
   auto c = std::make_unique<CompiledPolicy>();
   c->policy = p;
   cel::Env env = PolicyEnv(p.variables, false);
+  ObjectSchema schema = ObjectSchemaFor(p.match_constraints, schemas_dir);
+  env.object_schema = schema.schema;
+  env.object_kind = schema.kind;
   std::vector<CompileError> faults;
   CompileNamed(p.match_conditions, "spec.matchConditions", env,
                &c->match_conditions, &faults);
@@ -114,7 +119,7 @@ Result<std::unique_ptr<const PolicyEngine>> PolicyEngine::Create(
           "Duplicate value: \"" + p.name + "\": another policy has this name"));
       continue;
     }
-    auto compiled = CompilePolicy(p, errors);
+    auto compiled = CompilePolicy(p, options.schemas_dir, errors);
     if (compiled == nullptr) continue;
     by_name[p.name] = compiled.get();
     engine->policies_.push_back(std::move(compiled));
@@ -171,7 +176,8 @@ Result<std::unique_ptr<const PolicyEngine>> LoadPolicyEngine(
   if (!params.ok()) return params.status().WithPrefix("params");
   auto engine =
       PolicyEngine::Create(std::move(objects), std::move(params).value(),
-                           {options.skip_invalid}, &errors);
+                           {options.skip_invalid, options.schemas_dir},
+                           &errors);
   if (engine.ok()) {
     for (const LoadError& e : errors) {
       spdlog::error("policy skipped (--skip-invalid-policies): {}",

@@ -34,6 +34,10 @@ class PolicyEngine {
     // Leave out (and count) policies and bindings that do not load instead
     // of failing.
     bool skip_invalid = false;
+    // Generated schemas (`schemas/`): expressions of a policy that matches
+    // only kinds found there are checked against them at load, so an
+    // unknown field of `object` is a load error. Empty: no such check.
+    std::string schemas_dir;
   };
 
   // Compiles every expression of `objects`. Every fault, including those
@@ -71,6 +75,7 @@ struct LoadOptions {
   std::vector<std::string> dirs;
   std::string params_dir;
   bool skip_invalid = false;
+  std::string schemas_dir;  // see PolicyEngine::Options
 };
 Result<std::unique_ptr<const PolicyEngine>> LoadPolicyEngine(
     const LoadOptions& options);

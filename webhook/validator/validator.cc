@@ -21,7 +21,8 @@ Result<std::unique_ptr<const Validator>> Validator::Create(
   if (!options.policy_dirs.empty()) {
     auto engine =
         policy::LoadPolicyEngine({options.policy_dirs, options.params_dir,
-                                  options.skip_invalid_policies});
+                                  options.skip_invalid_policies,
+                                  options.schemas_dir});
     if (!engine.ok()) return engine.status();
     const policy::LoadCounts& c = (*engine)->counts();
     policy_counts = {c.policies, c.skipped_policies + c.skipped_bindings};

@@ -44,7 +44,7 @@ Result<std::unique_ptr<const PolicyEngine>> Build(const std::string& yaml,
   auto docs = ParseYamlDocuments(yaml, "p.yaml");
   EXPECT_TRUE(docs.ok()) << docs.status().message();
   ParsePolicyDocuments("p.yaml", *docs, &objects, &errors);
-  return PolicyEngine::Create(std::move(objects), std::move(params), {skip},
+  return PolicyEngine::Create(std::move(objects), std::move(params), {skip, ""},
                               &errors);
 }
 
