@@ -17,6 +17,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "webhook/core/json_pointer.h"
+#include "webhook/manifest/internal/block_reader.h"
 
 namespace rayguard::manifest {
 namespace {
@@ -285,8 +286,6 @@ class JsonBuilder : public YAML::EventHandler {
   std::optional<YamlDocument> done_;
 };
 
-// The position of the first byte that is not well-formed UTF-8, if any.
-// go-yaml (and so kubectl) rejects such input; yaml-cpp would pass it on.
 // yaml-cpp 0.7 never returns on a line that starts with ',' outside a flow
 // collection (",&", "- a\n,"): found by fuzzing. Such a line is never valid
 // YAML, so it is rejected here, before the parser sees it. Brackets and
@@ -325,6 +324,61 @@ std::optional<SourcePosition> FindBlockFlowEntry(std::string_view text) {
   return std::nullopt;
 }
 
+bool HasUtf16Bom(std::string_view text) {
+  return text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') ||
+                              (text[0] == '\xFE' && text[1] == '\xFF'));
+}
+
+// Input yaml-cpp must not see, or would get wrong: an error, or nullopt.
+std::optional<YamlStream> Precheck(std::string_view text) {
+  YamlStream out;
+  if (!HasUtf16Bom(text)) {
+    if (auto bad = internal::FindInvalidUtf8(text)) {
+      out.error = Status::InvalidArgument("invalid UTF-8");
+      out.error_position = bad;
+      return out;
+    }
+  }
+  if (auto comma = FindBlockFlowEntry(text)) {
+    out.error = Status::InvalidArgument(
+        "did not find expected node content: ',' outside a flow collection");
+    out.error_position = comma;
+    return out;
+  }
+  return std::nullopt;
+}
+
+YamlStream ParseWithYamlCpp(std::string_view text, const YamlLimits& limits) {
+  YamlStream out;
+  std::istringstream in{std::string(text)};
+  JsonBuilder builder(limits);
+  int index = 0;
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(builder)) {
+      if (auto doc = builder.TakeDocument()) {
+        doc->index = index;
+        out.documents.push_back(std::move(*doc));
+      }
+      ++index;
+    }
+  } catch (const YamlFailure& f) {
+    out.error = f.status;
+    out.error_position = ToPosition(f.mark);
+  } catch (const YAML::Exception& e) {
+    out.error = Status::InvalidArgument(e.msg);
+    out.error_position = ToPosition(e.mark);
+  } catch (const std::exception& e) {
+    out.error = Status::Internal(std::string("reading YAML: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace internal {
+
+// go-yaml (and so kubectl) rejects such input; yaml-cpp would pass it on.
 std::optional<SourcePosition> FindInvalidUtf8(std::string_view text) {
   int line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
@@ -353,50 +407,21 @@ std::optional<SourcePosition> FindInvalidUtf8(std::string_view text) {
   return std::nullopt;
 }
 
-bool HasUtf16Bom(std::string_view text) {
-  return text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') ||
-                              (text[0] == '\xFE' && text[1] == '\xFF'));
+YamlStream ReadYamlGeneral(std::string_view text, const YamlLimits& limits) {
+  if (auto rejected = Precheck(text)) return std::move(*rejected);
+  return ParseWithYamlCpp(text, limits);
 }
 
-}  // namespace
+}  // namespace internal
 
+// Most manifests take the block reader; what it does not handle, and every
+// error, comes from yaml-cpp.
 YamlStream ReadYaml(std::string_view text, const YamlLimits& limits) {
-  YamlStream out;
-  if (!HasUtf16Bom(text)) {
-    if (auto bad = FindInvalidUtf8(text)) {
-      out.error = Status::InvalidArgument("invalid UTF-8");
-      out.error_position = bad;
-      return out;
-    }
+  if (auto rejected = Precheck(text)) return std::move(*rejected);
+  if (auto fast = internal::ReadBlockYaml(text, limits)) {
+    return std::move(*fast);
   }
-  if (auto comma = FindBlockFlowEntry(text)) {
-    out.error = Status::InvalidArgument(
-        "did not find expected node content: ',' outside a flow collection");
-    out.error_position = comma;
-    return out;
-  }
-  std::istringstream in{std::string(text)};
-  JsonBuilder builder(limits);
-  int index = 0;
-  try {
-    YAML::Parser parser(in);
-    while (parser.HandleNextDocument(builder)) {
-      if (auto doc = builder.TakeDocument()) {
-        doc->index = index;
-        out.documents.push_back(std::move(*doc));
-      }
-      ++index;
-    }
-  } catch (const YamlFailure& f) {
-    out.error = f.status;
-    out.error_position = ToPosition(f.mark);
-  } catch (const YAML::Exception& e) {
-    out.error = Status::InvalidArgument(e.msg);
-    out.error_position = ToPosition(e.mark);
-  } catch (const std::exception& e) {
-    out.error = Status::Internal(std::string("reading YAML: ") + e.what());
-  }
-  return out;
+  return ParseWithYamlCpp(text, limits);
 }
 
 }  // namespace rayguard::manifest
