@@ -62,6 +62,10 @@ struct Env {
   // Kubernetes restrictions: list/map literals mixing element types of
   // different kinds do not compile. Off for plain CEL (conformance).
   bool kubernetes_restrictions = true;
+  // cel-go strings extension version. 2 is what Kubernetes enables; 3 adds
+  // `<string>.reverse()`; 4 and later switch `format()` to the cel-spec
+  // formatter (see docs/cel.md), as plain CEL (conformance) expects.
+  int strings_version = 2;
 
   // The environment ValidatingAdmissionPolicy expressions get: object,
   // oldObject, request, params, namespaceObject, variables (no authorizer).

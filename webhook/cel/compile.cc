@@ -26,7 +26,7 @@ constexpr std::string_view kTypeNames[] = {
     "string",    "bytes",    "list",         "map",
     "null_type", "type",     "optional_type", "google.protobuf.Timestamp",
     "google.protobuf.Duration", "net.IP", "net.CIDR", "kubernetes.Quantity",
-    "kubernetes.URL", "kubernetes.Semver"};
+    "kubernetes.URL", "kubernetes.Semver", "kubernetes.NamedFormat"};
 
 bool IsTypeName(std::string_view n) {
   for (auto t : kTypeNames) {
@@ -244,14 +244,30 @@ class Planner {
     return PlanFunction(e, fn, true, e.operand.get());
   }
 
-  NodePtr PlanFunction(const Expr& e, const std::string& fn, bool receiver,
+  // The strings extension version decides which `format` runs and whether
+  // strings have reverse().
+  std::string VersionedName(const std::string& fn, bool receiver) const {
+    if (receiver && fn == "format" && env_.strings_version >= 4) {
+      return "format@4";
+    }
+    return fn;
+  }
+
+  bool Hidden(const std::string& fn, const Overload& o) const {
+    return fn == "reverse" && env_.strings_version < 3 && !o.params[0].any &&
+           o.params[0].kind == Value::Kind::kString;
+  }
+
+  NodePtr PlanFunction(const Expr& e, const std::string& name, bool receiver,
                        const Expr* target) {
+    const std::string fn = VersionedName(name, receiver);
     const std::vector<Overload>* all = fns_.Find(fn);
     if (!all) Fail(e, "undeclared reference to '" + fn + "'");
     size_t arity = e.args.size() + (receiver ? 1 : 0);
     std::vector<const Overload*> matching;
     for (const Overload& o : *all) {
-      if (o.receiver == receiver && o.params.size() == arity) {
+      if (o.receiver == receiver && o.params.size() == arity &&
+          !Hidden(fn, o)) {
         matching.push_back(&o);
       }
     }
@@ -262,7 +278,11 @@ class Planner {
     }
     std::vector<NodePtr> args;
     if (target) args.push_back(Plan(*target));
+    // As in cel-go, the arguments of format() may mix types ([1, 'a']).
+    bool exempt = name == "format" && receiver;
+    exempt_literals_ += exempt;
     for (const auto& a : e.args) args.push_back(Plan(*a));
+    exempt_literals_ -= exempt;
     NodePtr call = internal::MakeCall(fn, std::move(matching), std::move(args));
     ValidateLiteralCall(e, fn, target, *call);
     return call;
@@ -277,7 +297,7 @@ class Planner {
     // would reject ([[1]].min(), ['a'].sum()) fails to compile.
     static const std::unordered_set<std::string> kValidated = {
         "find", "findAll", "quantity", "ip", "cidr", "url", "semver",
-        "matches"};
+        "matches", "format", "format@4"};
     if (target && !IsLiteral(*target)) return;
     for (const auto& a : e.args) {
       if (!IsLiteral(*a)) return;
@@ -312,7 +332,7 @@ class Planner {
   // Kubernetes rejects list/map literals whose constant elements (or keys)
   // differ in type, e.g. [1, 'a'].
   void CheckHomogeneous(const Expr& e, size_t stride) {
-    if (!env_.kubernetes_restrictions) return;
+    if (!env_.kubernetes_restrictions || exempt_literals_ > 0) return;
     for (size_t part = 0; part < stride; ++part) {
       const Expr* first = nullptr;
       for (size_t i = part; i < e.args.size(); i += stride) {
@@ -333,6 +353,7 @@ class Planner {
   const FunctionRegistry& fns_;
   std::vector<std::string> scopes_;
   int max_slots_ = 0;
+  int exempt_literals_ = 0;  // > 0 inside arguments of format()
 };
 
 class CompiledProgram : public Program {

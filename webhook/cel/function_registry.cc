@@ -50,7 +50,8 @@ const FunctionRegistry& BuiltinFunctions() {
                     RegisterSetsLibrary, RegisterRegexLibrary,
                     RegisterQuantityLibrary, RegisterNetworkLibrary,
                     RegisterSemverLibrary, RegisterUrlLibrary,
-                    RegisterOptionalLibrary, RegisterMutationLibrary}) {
+                    RegisterOptionalLibrary, RegisterMutationLibrary,
+                    RegisterFormatLibrary, RegisterStringFormatLibrary}) {
       (void)fn(*r);
     }
     return r;

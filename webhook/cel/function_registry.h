@@ -74,6 +74,7 @@ Status RegisterUrlLibrary(FunctionRegistry& r);
 Status RegisterSemverLibrary(FunctionRegistry& r);
 Status RegisterSetsLibrary(FunctionRegistry& r);
 Status RegisterFormatLibrary(FunctionRegistry& r);
+Status RegisterStringFormatLibrary(FunctionRegistry& r);
 Status RegisterMutationLibrary(FunctionRegistry& r);
 
 // "no such overload: name(int, string)"

@@ -320,4 +320,37 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+// Go's strconv.FormatFloat(d, 'g', -1, 64), which cel-go's string() uses.
+std::string GoFormatDouble(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string sci(buf, r.ptr);  // e.g. "-1.2345e+06"
+  size_t e = sci.find('e');
+  int exp = std::stoi(sci.substr(e + 1));
+  std::string mant = sci.substr(0, e);
+  bool neg = mant[0] == '-';
+  if (neg) mant.erase(0, 1);
+  std::string digits;
+  for (char c : mant) {
+    if (c != '.') digits += c;
+  }
+  std::string out;
+  if (exp < -4 || exp >= 21) {
+    out = digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char eb[16];
+    std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
+    out += eb;
+  } else if (exp < 0) {
+    out = "0." + std::string(-exp - 1, '0') + digits;
+  } else if (size_t(exp) + 1 >= digits.size()) {
+    out = digits + std::string(exp + 1 - digits.size(), '0');
+  } else {
+    out = digits.substr(0, exp + 1) + "." + digits.substr(exp + 1);
+  }
+  return neg ? "-" + out : out;
+}
+
 }  // namespace rayguard::cel::internal

@@ -37,6 +37,9 @@ void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
 // Shortest round-trip form; always has a '.' or exponent ("1.0", "1e+100").
 std::string FormatDouble(double d);
+// Go's strconv.FormatFloat(d, 'g', -1, 64) as cel-go's string(double)
+// prints it: "2.5", "1e+21", "2e-09", "NaN", "+Inf".
+std::string GoFormatDouble(double d);
 // Double-quoted with C-style escapes, for display.
 std::string QuoteString(std::string_view s);
 

@@ -238,6 +238,18 @@ Value Quote(Args a) {
   return Value::String(out + "\"");
 }
 
+// Version 3: reverses code points (the compiler hides it below version 3).
+Value Reverse(Args a) {
+  std::string_view s = a[0].string_value();
+  auto off = CodePointOffsets(s);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = off.size() - 1; i > 0; --i) {
+    out += s.substr(off[i - 1], off[i] - off[i - 1]);
+  }
+  return Value::String(std::move(out));
+}
+
 }  // namespace
 
 Status RegisterStringsLibrary(FunctionRegistry& r) {
@@ -258,6 +270,7 @@ Status RegisterStringsLibrary(FunctionRegistry& r) {
   r.AddMember("join", {K::kList}, Join);
   r.AddMember("join", {K::kList, K::kString}, Join);
   r.AddGlobal("strings.quote", {K::kString}, Quote);
+  r.AddMember("reverse", {K::kString}, Reverse);
   return Status::Ok();
 }
 
