@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "webhook/cli/commands.h"
+#include "webhook/mutation/json_patch.h"
+#include "webhook/mutation/mutation_layer.h"
 #include "webhook/policy/policy_test_suite.h"
 
 namespace rayguard::cli {
@@ -34,7 +36,9 @@ void WriteJson(const std::vector<CaseOutcome>& cases, std::ostream& out) {
                        {"test", c.test},
                        {"case", c.name},
                        {"passed", c.passed},
-                       {"failures", c.failures}});
+                       {"failures", c.failures},
+                       // What `/mutate` would return for this object.
+                       {"patch", json_patch::Diff(c.object, c.mutated)}});
     failed += c.passed ? 0 : 1;
   }
   nlohmann::json doc = {{"results", results},
@@ -105,6 +109,22 @@ void WriteJunit(const std::vector<CaseOutcome>& cases, std::ostream& out) {
   out << "</testsuites>\n";
 }
 
+// The test's MutatingAdmissionPolicies, merged with the bundled schemas'
+// list and map types as the webhook does.
+policy::MutationLoader BundledMutationLoader() {
+  return [schemas = FindBundled("schemas")](
+             const std::vector<std::string>& policy_paths,
+             const std::vector<std::string>& param_paths)
+             -> Result<std::unique_ptr<const MutatingLayer>> {
+    mutation::MutationLayerOptions options;
+    options.policy_dirs = policy_paths;
+    options.schemas_dir = schemas;
+    auto layer = mutation::NewMutationLayer(options, param_paths);
+    if (!layer.ok()) return layer.status();
+    return std::unique_ptr<const MutatingLayer>(std::move(layer).value());
+  };
+}
+
 void AddTestCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "test",
@@ -115,7 +135,7 @@ void AddTestCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"text", "json", "junit"}));
   cmd->add_option("paths", *paths, "Test files or directories")->required();
   cmd->callback([exit_code, format, paths] {
-    auto cases = policy::RunPolicyTests(*paths);
+    auto cases = policy::RunPolicyTests(*paths, BundledMutationLoader());
     if (!cases.ok()) {
       std::cerr << "rayguard test: " << cases.status().message() << "\n";
       *exit_code = 2;

@@ -98,6 +98,12 @@ std::vector<std::string> ParamDirs(const MutationLayerOptions& options) {
 
 Result<std::unique_ptr<MutationSystem>> NewMutationLayer(
     const MutationLayerOptions& options) {
+  return NewMutationLayer(options, ParamDirs(options));
+}
+
+Result<std::unique_ptr<MutationSystem>> NewMutationLayer(
+    const MutationLayerOptions& options,
+    const std::vector<std::string>& param_paths) {
   std::vector<policy::LoadError> errors;
   MutatingPolicyObjects objects;
   ReadMutatingPolicyDirs(options.policy_dirs, &objects, &errors);
@@ -105,7 +111,7 @@ Result<std::unique_ptr<MutationSystem>> NewMutationLayer(
     return std::make_unique<MutationSystem>(
         std::vector<std::unique_ptr<Mutator>>{});
   }
-  auto params = policy::ParamStore::Load(ParamDirs(options));
+  auto params = policy::ParamStore::Load(param_paths);
   if (!params.ok()) return params.status();
   SchemaLookup lookup = [dir = options.schemas_dir](
                             const std::string& api_version,

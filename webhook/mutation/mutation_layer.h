@@ -28,6 +28,13 @@ struct MutationLayerOptions {
 Result<std::unique_ptr<MutationSystem>> NewMutationLayer(
     const MutationLayerOptions& options);
 
+// As above, with params read from exactly `param_paths` (files or folders;
+// none when empty) instead of params_dir or the policy dirs' params/: a
+// PolicyTest names its params this way.
+Result<std::unique_ptr<MutationSystem>> NewMutationLayer(
+    const MutationLayerOptions& options,
+    const std::vector<std::string>& param_paths);
+
 }  // namespace rayguard::mutation
 
 #endif  // RAYGUARD_MUTATION_MUTATION_LAYER_H_

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "webhook/core/json_diff.h"
 #include "webhook/policy/file_list.h"
 #include "webhook/policy/object_reader.h"
 #include "webhook/policy/params.h"
@@ -22,6 +23,8 @@ struct Expectation {
   std::vector<std::string> messages;
   std::vector<std::string> rules;
   std::map<std::string, std::string> audit_annotations;
+  nlohmann::json object;   // the expected mutated object; null: none
+  bool unchanged = false;  // the mutating policies must leave it as it is
 };
 
 struct TestCase {
@@ -65,13 +68,48 @@ Result<std::map<std::string, nlohmann::json>> ReadResources(
   return out;
 }
 
-Expectation ReadExpectation(ObjectReader& r, const Loc& loc) {
+// The one object of a YAML file (an expected mutated object).
+Result<nlohmann::json> ReadOneObject(const std::string& path) {
+  auto docs = ReadYamlFile(path);
+  if (!docs.ok()) return docs.status();
+  if (docs->size() != 1 || !(*docs)[0].json.is_object()) {
+    return Status::InvalidArgument(path + ": want exactly one object, found " +
+                                   std::to_string(docs->size()) + " documents");
+  }
+  return std::move((*docs)[0].json);
+}
+
+// `object` (inline) or `objectFile` (a path relative to the test file)
+// under `loc`, into *out; leaves *out alone when neither is given.
+void ReadObjectOrFile(ObjectReader& r, const Loc& loc, const std::string& file,
+                      nlohmann::json* out) {
+  std::string path = r.String(loc.Child("objectFile"));
+  const nlohmann::json* inline_object = r.Object(loc.Child("object"));
+  if (!path.empty() && inline_object != nullptr) {
+    r.Error(loc.Child("objectFile"),
+            "Forbidden: give `object` or `objectFile`, not both");
+  } else if (inline_object != nullptr) {
+    *out = *inline_object;
+  } else if (!path.empty()) {
+    auto object = ReadOneObject(Resolve(file, {path})[0]);
+    if (object.ok()) {
+      *out = std::move(object).value();
+    } else {
+      r.Error(loc.Child("objectFile"),
+              "Invalid value: \"" + path + "\": " + object.status().message());
+    }
+  }
+}
+
+Expectation ReadExpectation(ObjectReader& r, const Loc& loc,
+                            const std::string& file) {
   Expectation e;
   if (r.Object(loc) == nullptr) {
     r.Error(loc, "Required value");
     return e;
   }
-  r.KnownFields(loc, {"verdict", "messages", "rules", "auditAnnotations"});
+  r.KnownFields(loc, {"verdict", "messages", "rules", "auditAnnotations",
+                      "object", "objectFile", "unchanged"});
   e.verdict = r.Enum(loc.Child("verdict"), {"allow", "deny", "warn"}, "");
   if (e.verdict.empty()) r.Error(loc.Child("verdict"), "Required value");
   e.messages = r.StringList(loc.Child("messages"));
@@ -88,13 +126,25 @@ Expectation ReadExpectation(ObjectReader& r, const Loc& loc) {
       e.audit_annotations[k] = r.String(loc.Child("auditAnnotations").Key(k));
     }
   }
+  ReadObjectOrFile(r, loc, file, &e.object);
+  if (const nlohmann::json* u = r.At(loc.Child("unchanged"))) {
+    if (!u->is_boolean()) {
+      r.Error(loc.Child("unchanged"), "Invalid value: must be a boolean");
+    } else if (u->get<bool>() && !e.object.is_null()) {
+      r.Error(loc.Child("unchanged"),
+              "Forbidden: give an expected object or `unchanged`, not both");
+    } else {
+      e.unchanged = u->get<bool>();
+    }
+  }
   return e;
 }
 
-TestCase ReadCase(ObjectReader& r, const Loc& loc,
+TestCase ReadCase(ObjectReader& r, const Loc& loc, const std::string& file,
                   const std::map<std::string, nlohmann::json>& resources) {
-  r.KnownFields(loc, {"name", "resource", "object", "operation", "oldObject",
-                      "oldResource", "namespaceObject", "userInfo", "expect"});
+  r.KnownFields(loc, {"name", "resource", "object", "objectFile", "operation",
+                      "oldObject", "oldResource", "namespaceObject", "userInfo",
+                      "expect"});
   TestCase c;
   c.name = r.RequiredString(loc.Child("name"));
   auto object_of = [&](const char* name_field, const char* inline_field,
@@ -113,10 +163,12 @@ TestCase ReadCase(ObjectReader& r, const Loc& loc,
     }
   };
   object_of("resource", "object", &c.resource.object);
+  if (c.resource.object.is_null())
+    ReadObjectOrFile(r, loc, file, &c.resource.object);
   if (c.resource.object.is_null()) {
     r.Error(loc.Child("object"),
-            "Required value: name a `resource` or give "
-            "an inline `object`");
+            "Required value: name a `resource`, give an inline `object` or "
+            "an `objectFile`");
   }
   object_of("oldResource", "oldObject", &c.resource.admission.old_object);
   c.resource.admission.operation =
@@ -128,7 +180,7 @@ TestCase ReadCase(ObjectReader& r, const Loc& loc,
   if (const nlohmann::json* u = r.Object(loc.Child("userInfo"))) {
     c.resource.admission.request["userInfo"] = *u;
   }
-  c.expect = ReadExpectation(r, loc.Child("expect"));
+  c.expect = ReadExpectation(r, loc.Child("expect"), file);
   return c;
 }
 
@@ -180,8 +232,49 @@ std::vector<std::string> Compare(const Expectation& want,
   return failures;
 }
 
+// The mutated object against the expected one, one failure per difference.
+void CompareObject(const nlohmann::json& want, const nlohmann::json& got,
+                   std::vector<std::string>* failures) {
+  if (want.is_null()) return;
+  std::vector<std::string> lines = DescribeJsonDifferences(want, got);
+  if (lines.empty()) return;
+  failures->push_back("mutated object differs from the expected object:");
+  for (const std::string& line : lines) failures->push_back("  " + line);
+}
+
+// Runs one case: the mutating policies (if any) on a copy of the object,
+// then the validating policies on the result, as the API server orders them.
+CaseOutcome RunCase(const std::string& file, const std::string& test,
+                    const TestCase& c, const MutatingLayer* mutations,
+                    const PolicyEngine& engine) {
+  CaseOutcome o{file,
+                test,
+                c.name,
+                false,
+                {},
+                {},
+                c.resource.object,
+                c.resource.object,
+                c.expect.object};
+  std::vector<std::string> errors;
+  if (mutations != nullptr) {
+    Status s = mutations->Mutate(c.resource, &o.mutated, &o.result);
+    if (!s.ok()) errors.push_back("mutation failed: " + s.message());
+  }
+  Resource mutated = c.resource;
+  mutated.object = o.mutated;
+  engine.Evaluate(mutated, &o.result);
+  o.failures = Compare(c.expect, o.result);
+  o.failures.insert(o.failures.begin(), errors.begin(), errors.end());
+  if (c.expect.unchanged) o.expected_object = c.resource.object;
+  CompareObject(o.expected_object, o.mutated, &o.failures);
+  o.passed = o.failures.empty();
+  return o;
+}
+
 // Loads what one PolicyTest names and runs its cases.
 Status RunTestDocument(const std::string& file, const YamlDocument& doc,
+                       const MutationLoader& load_mutations,
                        std::vector<CaseOutcome>* out) {
   std::vector<LoadError> errors;
   ObjectReader r(doc, file, kTestKind, &errors);
@@ -196,8 +289,14 @@ Status RunTestDocument(const std::string& file, const YamlDocument& doc,
       ReadResources(Resolve(file, r.StringList(Loc().Child("resources"))));
   if (!resources.ok()) return resources.status().WithPrefix(file);
   std::vector<TestCase> cases;
-  r.ForEach(Loc().Child("cases"),
-            [&](const Loc& c) { cases.push_back(ReadCase(r, c, *resources)); });
+  r.ForEach(Loc().Child("cases"), [&](const Loc& c) {
+    cases.push_back(ReadCase(r, c, file, *resources));
+    const Expectation& e = cases.back().expect;
+    if (!load_mutations && (!e.object.is_null() || e.unchanged)) {
+      r.Error(c.Child("expect").Child("object"),
+              "Forbidden: mutating policies are not available here");
+    }
+  });
   if (cases.empty()) r.Error(Loc().Child("cases"), "Required value");
   if (!errors.empty()) return Joined(errors);
 
@@ -208,12 +307,14 @@ Status RunTestDocument(const std::string& file, const YamlDocument& doc,
   auto engine = PolicyEngine::Create(std::move(objects),
                                      std::move(params).value(), {}, &errors);
   if (!engine.ok()) return engine.status().WithPrefix(file + ": " + test);
+  std::unique_ptr<const MutatingLayer> mutations;
+  if (load_mutations) {
+    auto loaded = load_mutations(policy_paths, param_paths);
+    if (!loaded.ok()) return loaded.status().WithPrefix(file + ": " + test);
+    mutations = std::move(loaded).value();
+  }
   for (const TestCase& c : cases) {
-    CaseOutcome o{file, test, c.name, false, {}, {}};
-    (*engine)->Evaluate(c.resource, &o.result);
-    o.failures = Compare(c.expect, o.result);
-    o.passed = o.failures.empty();
-    out->push_back(std::move(o));
+    out->push_back(RunCase(file, test, c, mutations.get(), **engine));
   }
   return Status::Ok();
 }
@@ -226,7 +327,8 @@ bool IsPolicyTest(const nlohmann::json& j) {
 }  // namespace
 
 Result<std::vector<CaseOutcome>> RunPolicyTests(
-    const std::vector<std::string>& paths) {
+    const std::vector<std::string>& paths,
+    const MutationLoader& load_mutations) {
   std::vector<CaseOutcome> out;
   int tests = 0;
   for (const std::string& path : paths) {
@@ -241,7 +343,7 @@ Result<std::vector<CaseOutcome>> RunPolicyTests(
       for (const YamlDocument& doc : *docs) {
         if (!IsPolicyTest(doc.json)) continue;
         ++tests;
-        Status s = RunTestDocument(file, doc, &out);
+        Status s = RunTestDocument(file, doc, load_mutations, &out);
         if (!s.ok()) return s;
       }
     }
