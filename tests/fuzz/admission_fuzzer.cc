@@ -21,10 +21,18 @@ std::shared_ptr<const rayguard::Validator> LoadValidator() {
   return std::shared_ptr<const rayguard::Validator>(std::move(v).value());
 }
 
+std::shared_ptr<const rayguard::Validator> validator;
+
 }  // namespace
 
+// Loading the schemas and policies happens here, outside libFuzzer's
+// per-input timeout: on a busy machine it can take longer than one input may.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  validator = LoadValidator();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto validator = LoadValidator();
   static const rayguard::admission::AdmissionHandler handler(
       [] { return validator; });
   std::string_view body(reinterpret_cast<const char*>(data), size);
