@@ -97,9 +97,16 @@ class ServeMutationTest : public ::testing::Test {
   }
 
   // `object` as a CREATE review in its namespace; returns the response.
-  static json Mutate(const json& object) {
+  static json Mutate(const json& object, const std::string& kind = "RayCluster",
+                     const std::string& resource = "rayclusters") {
     json review = json::parse(
         ReadFile(FixturePath("admission/raycluster_create_v1.json")));
+    for (const char* field : {"kind", "requestKind"}) {
+      review["request"][field]["kind"] = kind;
+    }
+    for (const char* field : {"resource", "requestResource"}) {
+      review["request"][field]["resource"] = resource;
+    }
     review["request"]["object"] = object;
     review["request"]["name"] = object["metadata"]["name"];
     review["request"]["namespace"] = object["metadata"]["namespace"];
@@ -139,6 +146,25 @@ TEST_F(ServeMutationTest,
       patch.dump(),
       HasSubstr(R"("path":"/metadata/labels/app.kubernetes.io~1part-of")"));
   EXPECT_THAT(patch.dump(), ::testing::Not(HasSubstr(R"("op":"replace")")));
+}
+
+TEST_F(ServeMutationTest, ARayJobsClusterIsMutatedAsARayClustersIs) {
+  json job;
+  for (const json& doc : LoadYamlDocuments(
+           SourcePath("policies/tests/resources/mutation-clusters.yaml"))) {
+    if (doc["metadata"]["name"] == "gpu-job") job = doc;
+  }
+  ASSERT_TRUE(job.is_object());
+  json response = Mutate(job, "RayJob", "rayjobs");
+  EXPECT_EQ(response["allowed"], true) << response.dump();
+  json patch =
+      json::parse(Base64Decode(response.value("patch", "")), nullptr, false);
+  ASSERT_TRUE(patch.is_array()) << response.dump();
+  std::vector<json> applied = ApplyIndependently({{job, patch}});
+  EXPECT_EQ(
+      applied[0].value("result", json()),
+      LoadYamlDocument(SourcePath("policies/tests/expected/gpu-job.yaml")))
+      << patch.dump(1);
 }
 
 TEST_F(ServeMutationTest, AnObjectThatNeedsNothingGetsNoPatch) {

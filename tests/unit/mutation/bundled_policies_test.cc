@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -105,9 +106,9 @@ TEST(BundledMutationsTest, PatchesAreMinimalAndEscapeKeys) {
     {"op":"add","path":"/metadata/labels/team","value":"ml-research"}])"));
 }
 
-// Every bundled mutation together, on every KubeRay sample: the result
-// settles, a second run changes nothing, and python3-jsonpatch rebuilds the
-// result from the patch.
+// Every bundled mutation together, on every KubeRay sample RayCluster,
+// RayJob and RayService: the result settles, a second run changes nothing,
+// and python3-jsonpatch rebuilds the result from the patch.
 TEST(BundledMutationsTest, AllTogetherAreIdempotentOnEveryKubeRaySample) {
   auto layer = NewMutationLayer({{testing::SourcePath("policies")},
                                  "",
@@ -117,21 +118,30 @@ TEST(BundledMutationsTest, AllTogetherAreIdempotentOnEveryKubeRaySample) {
   EXPECT_GE((*layer)->size(), 4u);
   std::vector<testing::PatchCase> patches;
   std::vector<json> mutated;
+  std::map<std::string, int> changed;  // kind -> samples the mutations changed
   for (const auto& entry :
        std::filesystem::directory_iterator(testing::FixturePath("samples"))) {
     if (entry.path().extension() != ".yaml") continue;
     for (const json& doc : testing::LoadYamlDocuments(entry.path().string())) {
-      if (doc.value("kind", "") != "RayCluster") continue;
+      std::string kind = doc.value("kind", "");
+      if (kind != "RayCluster" && kind != "RayJob" && kind != "RayService") {
+        continue;
+      }
       SCOPED_TRACE(entry.path().filename().string());
       Mutated out = Mutate(**layer, doc);
       EXPECT_TRUE(out.result.findings.empty());
       Mutated again = Mutate(**layer, out.object);
       EXPECT_EQ(json_patch::Diff(out.object, again.object), json::array());
       patches.push_back({doc, json_patch::Diff(doc, out.object)});
+      if (!patches.back().patch.empty()) ++changed[kind];
       mutated.push_back(std::move(out.object));
     }
   }
-  ASSERT_GE(patches.size(), 30u);
+  ASSERT_GE(patches.size(), 50u);
+  // The samples have worker groups, so every embedded head gets num-cpus.
+  EXPECT_GE(changed["RayCluster"], 20);
+  EXPECT_GE(changed["RayJob"], 10);
+  EXPECT_GE(changed["RayService"], 5);
   std::vector<json> independent = testing::ApplyIndependently(patches);
   for (std::size_t i = 0; i < patches.size(); ++i) {
     EXPECT_EQ(independent[i].value("result", json()), mutated[i]);
