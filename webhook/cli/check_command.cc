@@ -9,18 +9,20 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "webhook/cli/commands.h"
+#include "webhook/cli/validator_flags.h"
 #include "webhook/core/field_path.h"
 #include "webhook/manifest/file_walker.h"
 #include "webhook/manifest/yaml_writer.h"
 #include "webhook/mutation/json_patch.h"
 #include "webhook/report/reporter.h"
-#include "webhook/rules/feature_gates.h"
 #include "webhook/rules/rule_set.h"
 #include "webhook/validator/validator.h"
 
@@ -29,13 +31,9 @@ namespace {
 
 struct CheckFlags {
   std::string output = "text";
-  bool strict = false;
   bool mutate = false;
-  std::vector<std::string> policies;
-  std::string schemas;
-  std::string params;
+  ValidatorFlags validator;
   std::string namespace_object;
-  std::string feature_gates;
   std::string operation = "CREATE";
   std::string old_file;
   bool warnings_as_errors = false;
@@ -271,23 +269,15 @@ std::string DescribeRule(const std::string& id) {
   return "";
 }
 
-Result<ValidatorOptions> BuildOptions(const CheckFlags& f) {
-  ValidatorOptions o;
-  o.schemas_dir = f.schemas.empty() ? FindBundled("schemas") : f.schemas;
-  o.policy_dirs = f.policies;
-  if (o.policy_dirs.empty()) {
-    if (std::string dir = FindBundled("policies"); !dir.empty()) {
-      o.policy_dirs.push_back(dir);
-    }
-  }
-  o.params_dir = f.params;
-  o.strict = f.strict;
-  if (!f.feature_gates.empty()) {
-    auto gates = rules::ParseFeatureGates(f.feature_gates);
-    if (!gates.ok()) return gates.status();
-    o.feature_gates = std::move(*gates);
-  }
-  return o;
+// Policies left out by --skip-invalid-policies are logged one by one as
+// they load (on stderr, so reports on stdout stay parseable); this says how
+// many, so a CI log shows it even when the report does not.
+void ReportSkippedPolicies(const Validator& validator) {
+  const int skipped = validator.policy_counts().skipped;
+  if (skipped == 0) return;
+  std::cerr << "rayguard check: WARNING: " << skipped
+            << " invalid policies or bindings skipped "
+               "(--skip-invalid-policies); they were not enforced\n";
 }
 
 int RunCheck(const CheckFlags& flags) {
@@ -297,11 +287,13 @@ int RunCheck(const CheckFlags& flags) {
   };
   Result<report::Format> format = report::ParseFormat(flags.output);
   if (!format.ok()) return fail(format.status());
-  Result<ValidatorOptions> options = BuildOptions(flags);
+  Result<ValidatorOptions> options = BuildValidatorOptions(flags.validator);
   if (!options.ok()) return fail(options.status());
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("rayguard"));
   Result<std::unique_ptr<const Validator>> validator =
       Validator::Create(*options);
   if (!validator.ok()) return fail(validator.status());
+  ReportSkippedPolicies(**validator);
   CheckContext ctx{flags, **validator, nullptr, {}};
   if (!flags.namespace_object.empty()) {
     auto ns = ReadObjects(flags.namespace_object);
@@ -345,20 +337,12 @@ void AddCheckCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("-o,--output", flags->output,
                   "Report format: text, json, junit, sarif or github")
       ->check(CLI::IsMember({"text", "json", "junit", "sarif", "github"}));
-  cmd->add_flag("--strict", flags->strict, "Unknown fields are errors");
   cmd->add_flag("--mutate", flags->mutate,
                 "Apply mutations; print the mutated YAML (text) or the patch "
                 "per document (json)");
-  cmd->add_option("--policies", flags->policies,
-                  "Policy directory (repeatable; default: bundled policies/)");
-  cmd->add_option("--schemas", flags->schemas,
-                  "Schema directory (default: bundled schemas/)");
-  cmd->add_option("--params", flags->params,
-                  "Param objects directory (replaces each policies/params/)");
+  AddValidatorFlags(cmd, &flags->validator);
   cmd->add_option("--namespace-object", flags->namespace_object,
                   "Namespace object (YAML) for policies' namespaceObject");
-  cmd->add_option("--feature-gates", flags->feature_gates,
-                  "KubeRay feature gates: NAME=true|false,...");
   cmd->add_option("--operation", flags->operation, "CREATE or UPDATE")
       ->check(CLI::IsMember({"CREATE", "UPDATE"}));
   cmd->add_option("--old", flags->old_file,

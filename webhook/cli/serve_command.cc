@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "webhook/cli/commands.h"
+#include "webhook/cli/validator_flags.h"
 #include "webhook/server/serve.h"
 #include "webhook/server/serve_config.h"
 
@@ -12,8 +13,8 @@ namespace {
 // Flags exactly as given; only the ones the user set override --config.
 struct ServeFlags {
   std::string config;
-  std::string listen, tls_cert, tls_key, client_ca, schemas, feature_gates;
-  std::vector<std::string> policies;
+  std::string listen, tls_cert, tls_key, client_ca;
+  ValidatorFlags validator;
   std::string log_format, watch_interval, shutdown_delay, shutdown_grace;
   std::size_t max_body_bytes = 0;
   int threads = 0;
@@ -27,13 +28,16 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
   if (given("--tls-cert")) config->tls.cert_file = f.tls_cert;
   if (given("--tls-key")) config->tls.key_file = f.tls_key;
   if (given("--client-ca")) config->tls.client_ca_file = f.client_ca;
-  if (given("--schemas")) config->schemas_dir = f.schemas;
-  if (given("--policies")) config->policy_dirs = f.policies;
+  if (given("--schemas")) config->schemas_dir = f.validator.schemas;
+  if (given("--policies")) config->policy_dirs = f.validator.policies;
+  if (given("--params")) config->params_dir = f.validator.params;
+  if (given("--strict")) config->strict = true;
+  if (given("--skip-invalid-policies")) config->skip_invalid_policies = true;
   if (given("--log-format")) config->log_format = f.log_format;
   if (given("--max-body-bytes")) config->max_body_bytes = f.max_body_bytes;
   if (given("--threads")) config->threads = f.threads;
   if (given("--feature-gates")) {
-    auto gates = server::ParseFeatureGates(f.feature_gates);
+    auto gates = ParseFeatureGateFlag(f.validator.feature_gates);
     if (!gates.ok()) return gates.status();
     config->feature_gates = *gates;
   }
@@ -49,6 +53,7 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
     if (!d.ok()) return d.status().WithPrefix(name);
     *target.second = *d;
   }
+  UseBundledDefaults(&config->schemas_dir, &config->policy_dirs);
   return Status::Ok();
 }
 
@@ -86,12 +91,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "PEM private key; reloaded on change");
   cmd->add_option("--client-ca", flags->client_ca,
                   "PEM CA bundle: require client certificates signed by it");
-  cmd->add_option("--schemas", flags->schemas,
-                  "JSON Schema directory (default schemas)");
-  cmd->add_option("--policies", flags->policies,
-                  "Policy directory; repeatable (default policies)");
-  cmd->add_option("--feature-gates", flags->feature_gates,
-                  "KubeRay feature gates: Name=true,Other=false");
+  AddValidatorFlags(cmd, &flags->validator);
   cmd->add_option("--log-format", flags->log_format, "text (default) or json");
   cmd->add_option("--max-body-bytes", flags->max_body_bytes,
                   "Largest request body accepted (default 3145728)");

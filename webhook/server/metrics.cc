@@ -76,6 +76,11 @@ void Metrics::SetPoliciesLoaded(std::int64_t count) {
   policies_loaded_ = count;
 }
 
+void Metrics::SetPoliciesSkipped(std::int64_t count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  policies_skipped_ = count;
+}
+
 void Metrics::RecordValidatorReload(bool ok) {
   std::lock_guard<std::mutex> lock(mu_);
   ++(ok ? reloads_ : reload_errors_);
@@ -117,6 +122,9 @@ std::string Metrics::Render() const {
          "Requests refused before review, by HTTP status.", rejected_);
   Single(out, "rayguard_policies_loaded", "gauge",
          "Policies compiled into the validator currently serving.", policies_loaded_);
+  Single(out, "rayguard_policies_skipped", "gauge",
+         "Invalid policies and bindings left out (--skip-invalid-policies).",
+         policies_skipped_);
   Single(out, "rayguard_policy_reloads_total", "counter",
          "Successful reloads of schemas and policies.", reloads_);
   Single(out, "rayguard_policy_reload_errors_total", "counter",

@@ -29,6 +29,7 @@ class Metrics {
   // A request refused before review (400, 405, 413, 415, 404).
   void RecordRejected(int http_status);
   void SetPoliciesLoaded(std::int64_t count);
+  void SetPoliciesSkipped(std::int64_t count);
   void RecordValidatorReload(bool ok);
   void SetCertificateExpiry(std::int64_t unix_seconds);
   void RecordCertificateReload(bool ok);
@@ -49,6 +50,7 @@ class Metrics {
   std::map<std::string, std::uint64_t> violations_;
   std::map<std::string, std::uint64_t> rejected_;
   std::int64_t policies_loaded_ = 0;
+  std::int64_t policies_skipped_ = 0;
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_errors_ = 0;
   std::int64_t certificate_expiry_ = 0;

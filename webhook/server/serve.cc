@@ -22,10 +22,18 @@ using spdlog::level::err;
 using spdlog::level::info;
 using spdlog::level::warn;
 
-// The policies the serving validator compiled (skipped ones not counted).
-std::int64_t LoadedPolicies(const ValidatorStore& store) {
+// Publishes the serving validator's policy counts; skipped policies (with
+// --skip-invalid-policies) are also logged loudly, on every (re)load.
+void PublishPolicyCounts(const ValidatorStore& store, Metrics* metrics) {
   auto validator = store.current();
-  return validator ? validator->policy_counts().loaded : 0;
+  const PolicyCounts counts = validator ? validator->policy_counts()
+                                        : PolicyCounts{};
+  metrics->SetPoliciesLoaded(counts.loaded);
+  metrics->SetPoliciesSkipped(counts.skipped);
+  if (counts.skipped > 0) {
+    LogEvent(err, "invalid policies or bindings skipped; they are not enforced",
+             {{"skipped", counts.skipped}});
+  }
 }
 
 ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
@@ -33,6 +41,9 @@ ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   options.schemas_dir = config.schemas_dir;
   options.policy_dirs = config.policy_dirs;
   options.feature_gates = config.feature_gates;
+  options.params_dir = config.params_dir;
+  options.strict = config.strict;
+  options.skip_invalid_policies = config.skip_invalid_policies;
   return [options] { return Validator::Create(options); };
 }
 
@@ -45,7 +56,7 @@ void ReloadValidator(ValidatorStore* store,
              {{"error", s.message()}});
     return;
   }
-  metrics->SetPoliciesLoaded(LoadedPolicies(*store));
+  PublishPolicyCounts(*store, metrics);
   LogEvent(info, "schemas and policies reloaded");
 }
 
@@ -142,7 +153,7 @@ int Serve(const ServeConfig& config) {
     LogEvent(err, "cannot load schemas and policies", {{"error", s.message()}});
     return 2;
   }
-  metrics.SetPoliciesLoaded(LoadedPolicies(store));
+  PublishPolicyCounts(store, &metrics);
 
   admission::AdmissionHandler handler([&store] { return store.current(); });
   HttpsServer server(options, tls->get(), &handler, &metrics,

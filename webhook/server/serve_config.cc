@@ -47,6 +47,18 @@ Setter DurationKey(std::chrono::milliseconds ServeConfig::*field) {
   };
 }
 
+Setter BoolKey(bool ServeConfig::*field) {
+  return [field](const YAML::Node& node, ServeConfig* c) -> Status {
+    Result<std::string> s = Scalar(node);
+    if (!s.ok()) return s.status();
+    if (*s != "true" && *s != "false") {
+      return Status::InvalidArgument("must be true or false");
+    }
+    c->*field = *s == "true";
+    return Status::Ok();
+  };
+}
+
 Status SetPolicies(const YAML::Node& node, ServeConfig* c) {
   c->policy_dirs.clear();
   if (node.IsScalar()) {
@@ -103,6 +115,9 @@ const std::map<std::string, Setter>& Setters() {
       {"schemas", StringKey(&ServeConfig::schemas_dir)},
       {"policies", SetPolicies},
       {"feature-gates", SetFeatureGates},
+      {"params", StringKey(&ServeConfig::params_dir)},
+      {"strict", BoolKey(&ServeConfig::strict)},
+      {"skip-invalid-policies", BoolKey(&ServeConfig::skip_invalid_policies)},
       {"log-format", StringKey(&ServeConfig::log_format)},
       {"max-body-bytes", PositiveKey([](ServeConfig* c, long long v) {
          c->max_body_bytes = static_cast<std::size_t>(v);

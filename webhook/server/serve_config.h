@@ -18,9 +18,15 @@ namespace rayguard::server {
 struct ServeConfig {
   std::string listen = "0.0.0.0:8443";
   TlsOptions tls;
-  std::string schemas_dir = "schemas";
-  std::vector<std::string> policy_dirs = {"policies"};
+  // Empty: the bundled schemas/ and policies/ (the front end finds them).
+  std::string schemas_dir;
+  std::vector<std::string> policy_dirs;
+  std::string params_dir;  // replaces each policies/params/ when set
   std::map<std::string, bool> feature_gates;
+  bool strict = false;  // unknown fields are errors
+  // Leave out (and log, and count in rayguard_policies_skipped) policies
+  // that do not load, instead of refusing to start or reload.
+  bool skip_invalid_policies = false;
   std::string log_format = "text";
   std::size_t max_body_bytes = ServerOptions().max_body_bytes;
   int threads = ServerOptions().threads;
@@ -35,7 +41,8 @@ struct ServeConfig {
 
 // Config-file keys are the long flag names without dashes in front:
 // listen, tls-cert, tls-key, client-ca, schemas, policies (a string or a
-// list), feature-gates (a map or "K=V,..."), log-format, max-body-bytes,
+// list), params, feature-gates (a map or "K=V,..."), strict and
+// skip-invalid-policies (true or false), log-format, max-body-bytes,
 // threads, watch-interval, shutdown-delay, shutdown-grace (durations in
 // seconds, fractions allowed).
 // Applies every key of the YAML file at `path` to *config. Returns

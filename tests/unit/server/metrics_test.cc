@@ -15,6 +15,7 @@ TEST(MetricsTest, RendersCountersHistogramAndGauges) {
   m.RecordReview("validate", "RayCluster", "CREATE", "allowed", 2.0, {});
   m.RecordRejected(415);
   m.SetPoliciesLoaded(3);
+  m.SetPoliciesSkipped(2);
   m.RecordValidatorReload(false);
   m.SetCertificateExpiry(1800000000);
   const std::string text = m.Render();
@@ -31,6 +32,7 @@ TEST(MetricsTest, RendersCountersHistogramAndGauges) {
   EXPECT_THAT(text, HasSubstr("rayguard_violations_total{rule=\"kuberay/raycluster-name\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("rayguard_http_rejected_requests_total{code=\"415\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("rayguard_policies_loaded 3\n"));
+  EXPECT_THAT(text, HasSubstr("rayguard_policies_skipped 2\n"));
   EXPECT_THAT(text, HasSubstr("rayguard_policy_reload_errors_total 1\n"));
   EXPECT_THAT(text, HasSubstr("rayguard_certificate_expiry_timestamp_seconds 1800000000\n"));
 }

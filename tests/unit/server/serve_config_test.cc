@@ -30,6 +30,9 @@ TEST(ServeConfigTest, ConfigFileSetsEveryKey) {
       "schemas: /etc/rayguard/schemas\n"
       "policies: [/p1, /p2]\n"
       "feature-gates: {RayJobDeletionPolicy: true}\n"
+      "params: /etc/rayguard/params\n"
+      "strict: true\n"
+      "skip-invalid-policies: true\n"
       "log-format: json\n"
       "max-body-bytes: 1024\n"
       "threads: 8\n"
@@ -45,6 +48,9 @@ TEST(ServeConfigTest, ConfigFileSetsEveryKey) {
   EXPECT_EQ(c.schemas_dir, "/etc/rayguard/schemas");
   EXPECT_THAT(c.policy_dirs, ElementsAre("/p1", "/p2"));
   EXPECT_TRUE(c.feature_gates.at("RayJobDeletionPolicy"));
+  EXPECT_EQ(c.params_dir, "/etc/rayguard/params");
+  EXPECT_TRUE(c.strict);
+  EXPECT_TRUE(c.skip_invalid_policies);
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.max_body_bytes, 1024u);
   EXPECT_EQ(c.threads, 8);

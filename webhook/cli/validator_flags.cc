@@ -1,0 +1,71 @@
+#include "webhook/cli/validator_flags.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "webhook/rules/feature_gates.h"
+
+namespace rayguard::cli {
+
+void AddValidatorFlags(CLI::App* cmd, ValidatorFlags* flags) {
+  cmd->add_option("--schemas", flags->schemas,
+                  "JSON Schema directory (default: the bundled schemas/)");
+  cmd->add_option("--policies", flags->policies,
+                  "Policy directory; repeatable (default: the bundled "
+                  "policies/)");
+  cmd->add_option("--params", flags->params,
+                  "Param objects directory (replaces each policies/params/)");
+  cmd->add_option("--feature-gates", flags->feature_gates,
+                  "KubeRay feature gates: Name=true,Other=false");
+  cmd->add_flag("--strict", flags->strict, "Unknown fields are errors");
+  cmd->add_flag("--skip-invalid-policies", flags->skip_invalid_policies,
+                "Leave out policies and bindings that do not load (each is "
+                "logged) instead of refusing to start");
+}
+
+std::string FindBundled(std::string_view name) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (int up = 0; !ec && up < 5 && !dir.empty(); ++up) {
+    for (const fs::path& candidate :
+         {dir / name, dir / "share/rayguard" / name}) {
+      if (fs::is_directory(candidate, ec)) return candidate.string();
+    }
+    if (dir == dir.parent_path()) break;
+    dir = dir.parent_path();
+  }
+  return fs::is_directory(name, ec) ? std::string(name) : "";
+}
+
+void UseBundledDefaults(std::string* schemas_dir,
+                        std::vector<std::string>* policy_dirs) {
+  if (schemas_dir->empty()) *schemas_dir = FindBundled("schemas");
+  if (policy_dirs->empty()) {
+    if (std::string dir = FindBundled("policies"); !dir.empty()) {
+      policy_dirs->push_back(std::move(dir));
+    }
+  }
+}
+
+Result<std::map<std::string, bool>> ParseFeatureGateFlag(
+    const std::string& text) {
+  if (text.empty()) return std::map<std::string, bool>();
+  return rules::ParseFeatureGates(text);
+}
+
+Result<ValidatorOptions> BuildValidatorOptions(const ValidatorFlags& flags) {
+  ValidatorOptions o;
+  o.schemas_dir = flags.schemas;
+  o.policy_dirs = flags.policies;
+  UseBundledDefaults(&o.schemas_dir, &o.policy_dirs);
+  o.params_dir = flags.params;
+  o.strict = flags.strict;
+  o.skip_invalid_policies = flags.skip_invalid_policies;
+  auto gates = ParseFeatureGateFlag(flags.feature_gates);
+  if (!gates.ok()) return gates.status();
+  o.feature_gates = std::move(*gates);
+  return o;
+}
+
+}  // namespace rayguard::cli
