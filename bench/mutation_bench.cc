@@ -1,9 +1,11 @@
 // The cost of /mutate's core: every bundled mutation policy on KubeRay's
-// ray-cluster.complete.yaml, then the JSON Patch diff. See bench/RESULTS.md.
+// ray-cluster.complete.yaml (and the RayJob and RayService samples), then
+// the JSON Patch diff. See bench/RESULTS.md.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "webhook/mutation/json_patch.h"
 #include "webhook/mutation/mutation_layer.h"
@@ -12,14 +14,21 @@
 namespace rayguard {
 namespace {
 
-nlohmann::json CompleteSample() {
+// The first document of tests/fixtures/samples/<name> whose kind is `kind`.
+nlohmann::json Sample(const std::string& name, const std::string& kind) {
   auto docs = policy::ReadYamlFile(
-      RAYGUARD_SOURCE_DIR "/tests/fixtures/samples/ray-cluster.complete.yaml");
-  if (!docs.ok() || docs->empty()) {
-    std::cerr << "cannot read the sample\n";
-    std::exit(1);
+      RAYGUARD_SOURCE_DIR "/tests/fixtures/samples/" + name);
+  if (docs.ok()) {
+    for (const policy::YamlDocument& d : *docs) {
+      if (d.json.value("kind", "") == kind) return d.json;
+    }
   }
-  return (*docs)[0].json;
+  std::cerr << "cannot read a " << kind << " from " << name << "\n";
+  std::exit(1);
+}
+
+nlohmann::json CompleteSample() {
+  return Sample("ray-cluster.complete.yaml", "RayCluster");
 }
 
 const mutation::MutationSystem& BundledLayer() {
@@ -35,10 +44,10 @@ const mutation::MutationSystem& BundledLayer() {
   return **layer;
 }
 
-void BM_BundledMutationsAndDiff(benchmark::State& state) {
+void MutateAndDiff(benchmark::State& state, const nlohmann::json& object) {
   const mutation::MutationSystem& layer = BundledLayer();
   Resource request;
-  request.object = CompleteSample();
+  request.object = object;
   std::size_t ops = 0;
   for (auto _ : state) {
     nlohmann::json object = request.object;
@@ -52,7 +61,22 @@ void BM_BundledMutationsAndDiff(benchmark::State& state) {
   state.counters["patch_ops"] = static_cast<double>(ops);
   state.counters["policies"] = static_cast<double>(layer.size());
 }
+void BM_BundledMutationsAndDiff(benchmark::State& state) {
+  MutateAndDiff(state, CompleteSample());
+}
 BENCHMARK(BM_BundledMutationsAndDiff)->Unit(benchmark::kMicrosecond);
+
+// The cluster a RayJob creates (spec.rayClusterSpec).
+void BM_BundledMutationsAndDiffRayJob(benchmark::State& state) {
+  MutateAndDiff(state, Sample("ray-job.sample.yaml", "RayJob"));
+}
+BENCHMARK(BM_BundledMutationsAndDiffRayJob)->Unit(benchmark::kMicrosecond);
+
+// The cluster a RayService serves from (spec.rayClusterConfig).
+void BM_BundledMutationsAndDiffRayService(benchmark::State& state) {
+  MutateAndDiff(state, Sample("ray-service.sample.yaml", "RayService"));
+}
+BENCHMARK(BM_BundledMutationsAndDiffRayService)->Unit(benchmark::kMicrosecond);
 
 void BM_DiffOnly(benchmark::State& state) {
   nlohmann::json original = CompleteSample();
