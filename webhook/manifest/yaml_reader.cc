@@ -54,7 +54,8 @@ std::string KeyString(const nlohmann::json& key) {
 
 class JsonBuilder : public YAML::EventHandler {
  public:
-  explicit JsonBuilder(const YamlLimits& limits) : limits_(limits) {}
+  JsonBuilder(const YamlLimits& limits, EntryPosition entries)
+      : limits_(limits), entries_(entries) {}
 
   // The document finished by the last OnDocumentEnd, if not empty.
   std::optional<YamlDocument> TakeDocument() { return std::move(done_); }
@@ -238,7 +239,8 @@ class JsonBuilder : public YAML::EventHandler {
                            "key \"" + key + "\" already set in map"));
     }
     *pointer = f.pointer + "/" + EscapePointerToken(key);
-    (*map_)[*pointer] = ToPosition(f.key_mark);
+    (*map_)[*pointer] =
+        ToPosition(entries_ == EntryPosition::kKey ? f.key_mark : mark);
     nlohmann::json& slot = (*f.node)[key];
     slot = std::move(v);
     return &slot;
@@ -275,6 +277,7 @@ class JsonBuilder : public YAML::EventHandler {
   }
 
   const YamlLimits& limits_;
+  const EntryPosition entries_;
   nlohmann::json root_;
   bool has_root_ = false;
   std::shared_ptr<SourceMap> map_;
@@ -348,10 +351,11 @@ std::optional<YamlStream> Precheck(std::string_view text) {
   return std::nullopt;
 }
 
-YamlStream ParseWithYamlCpp(std::string_view text, const YamlLimits& limits) {
+YamlStream ParseWithYamlCpp(std::string_view text, const YamlLimits& limits,
+                            EntryPosition entries = EntryPosition::kKey) {
   YamlStream out;
   std::istringstream in{std::string(text)};
-  JsonBuilder builder(limits);
+  JsonBuilder builder(limits, entries);
   int index = 0;
   try {
     YAML::Parser parser(in);
@@ -415,13 +419,17 @@ YamlStream ReadYamlGeneral(std::string_view text, const YamlLimits& limits) {
 }  // namespace internal
 
 // Most manifests take the block reader; what it does not handle, and every
-// error, comes from yaml-cpp.
-YamlStream ReadYaml(std::string_view text, const YamlLimits& limits) {
+// error, comes from yaml-cpp. The block reader records key positions only,
+// so value positions (policy files, small and read once) come from yaml-cpp.
+YamlStream ReadYaml(std::string_view text, const YamlLimits& limits,
+                    EntryPosition entries) {
   if (auto rejected = Precheck(text)) return std::move(*rejected);
-  if (auto fast = internal::ReadBlockYaml(text, limits)) {
-    return std::move(*fast);
+  if (entries == EntryPosition::kKey) {
+    if (auto fast = internal::ReadBlockYaml(text, limits)) {
+      return std::move(*fast);
+    }
   }
-  return ParseWithYamlCpp(text, limits);
+  return ParseWithYamlCpp(text, limits, entries);
 }
 
 }  // namespace rayguard::manifest

@@ -45,12 +45,18 @@ struct YamlStream {
   std::optional<SourcePosition> error_position;
 };
 
+// What the SourceMap entry of a map member points at: its key (where a
+// reader of the file looks for a field) or its value (where an embedded
+// expression, such as a policy's CEL, starts).
+enum class EntryPosition { kKey, kValue };
+
 // Reads a YAML (or JSON) stream the way kubectl does (sigs.k8s.io/yaml over
 // go-yaml v2): YAML 1.1 plain scalars (yes/no/on/off/y/n booleans, 0x/0o/0
 // octal integers, ~ and null, integers beyond int64 as floats), anchors,
 // aliases and `<<` merge keys, non-string keys rendered as strings, and
 // duplicate keys an error. Empty documents are left out. Never throws.
-YamlStream ReadYaml(std::string_view text, const YamlLimits& limits = {});
+YamlStream ReadYaml(std::string_view text, const YamlLimits& limits = {},
+                    EntryPosition entries = EntryPosition::kKey);
 
 // The JSON value an untagged plain scalar stands for under those rules, or
 // a Status for values JSON cannot hold (.nan, .inf).

@@ -12,7 +12,7 @@
 
 namespace rayguard::policy {
 
-// One YAML document converted to JSON, with where each node starts.
+// One YAML document converted to JSON, with where each value starts.
 struct YamlDocument {
   int index = 0;  // 0-based position in the file (empty documents count)
   nlohmann::json json;
@@ -22,10 +22,12 @@ struct YamlDocument {
   SourcePosition PositionOf(const std::string& pointer) const;
 };
 
-// Parses every non-empty document of `text` the way kubectl reads YAML
-// (sigs.k8s.io/yaml: YAML 1.1 booleans like `yes`/`on`, integers vs floats,
-// duplicate keys rejected). On failure the Status names the line and column.
-// `name` prefixes error messages (usually the file path).
+// Parses every non-empty document of `text` with the manifest reader, the
+// way kubectl reads YAML (sigs.k8s.io/yaml: YAML 1.1 booleans like
+// `yes`/`on`, integers vs floats, duplicate keys rejected, bounded aliases
+// and nesting). Positions of map members point at their values. On failure
+// the Status message reads "name:line:column: why" (`name` is usually the
+// file path). Never throws.
 Result<std::vector<YamlDocument>> ParseYamlDocuments(std::string_view text,
                                                      const std::string& name);
 
