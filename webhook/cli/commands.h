@@ -2,7 +2,6 @@
 #define RAYGUARD_CLI_COMMANDS_H_
 
 #include <functional>
-#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -15,11 +14,6 @@ using AddCommandFn = void (*)(CLI::App& app, int* exit_code);
 
 // Every verb, in the order `--help` lists them.
 std::vector<std::pair<int, AddCommandFn>>& CommandRegistry();
-
-// The bundled `name` folder (schemas/, policies/): beside or above the
-// binary (installed layout and build tree), else in the working directory;
-// empty when there is none.
-std::string FindBundled(const std::string& name);
 
 // Each *_command.cc registers its verb with one static instance:
 //   static const CommandRegistration kServe(10, AddServeCommand);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "webhook/cli/commands.h"
+#include "webhook/cli/validator_flags.h"
 #include "webhook/mutation/json_patch.h"
 #include "webhook/mutation/mutation_layer.h"
 #include "webhook/policy/policy_test_suite.h"
