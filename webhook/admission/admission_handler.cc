@@ -9,6 +9,15 @@
 namespace rayguard::admission {
 namespace {
 
+// A review lists at most this many errors (in the message and the causes)
+// and warnings: an object with a million broken list items must get a
+// denial of a few kilobytes, not hundreds of megabytes built and sent.
+constexpr std::size_t kMaxListed = 100;
+
+std::string NotListed(std::size_t count, const char* what) {
+  return "and " + std::to_string(count) + " more " + what + " not listed";
+}
+
 // metav1.CauseType for each Kubernetes field error type.
 std::string CauseReason(std::string_view type) {
   if (type == "Required") return "FieldValueRequired";
@@ -54,12 +63,18 @@ std::string InvalidMessage(const AdmissionRequest& request,
 void Deny(const AdmissionRequest& request, const Findings& findings,
           AdmissionResponse* r) {
   std::vector<std::string> errors;
+  std::size_t unlisted = 0;
   for (const Finding& f : findings) {
     if (f.severity != Severity::kError) continue;
+    if (r->reason.empty() && !f.reason.empty()) r->reason = f.reason;
+    if (errors.size() == kMaxListed) {
+      ++unlisted;
+      continue;
+    }
     errors.push_back(f.ToString());
     r->causes.push_back({f.path, f.message, CauseReason(f.type)});
-    if (r->reason.empty() && !f.reason.empty()) r->reason = f.reason;
   }
+  if (unlisted > 0) errors.push_back(NotListed(unlisted, "errors"));
   if (r->reason.empty()) r->reason = "Invalid";
   r->code = CodeForReason(r->reason);
   r->allowed = false;
@@ -70,13 +85,18 @@ void Deny(const AdmissionRequest& request, const Findings& findings,
 // Fills the response from what the validator found.
 void ApplyResult(const AdmissionRequest& request, const CheckResult& result,
                  AdmissionResponse* r) {
+  std::size_t unlisted = 0;
   for (const Finding& f : result.findings) {
     r->rules.push_back(f.rule);
     // Audit-only findings belong in the audit log, not in the user's face.
-    if (f.severity == Severity::kWarning && !f.audit) {
+    if (f.severity != Severity::kWarning || f.audit) continue;
+    if (r->warnings.size() < kMaxListed) {
       r->warnings.push_back(f.ToString());
+    } else {
+      ++unlisted;
     }
   }
+  if (unlisted > 0) r->warnings.push_back(NotListed(unlisted, "warnings"));
   r->audit_annotations = result.audit_annotations;
   if (!result.allowed()) Deny(request, result.findings, r);
 }

@@ -20,7 +20,9 @@ class AdmissionHandler {
   explicit AdmissionHandler(ValidatorSource source);
 
   // /validate: allowed unless the validator reports an error-severity
-  // Finding; warnings go to `warnings`. DELETE and CONNECT, and objects that
+  // Finding; warnings go to `warnings`. The message, `causes` and
+  // `warnings` list the first 100 errors/warnings and then say how many more
+  // there are. DELETE and CONNECT, and objects that
   // are not ray.io RayCluster/RayJob/RayService, are allowed unchecked
   // (verdict "skipped"). Never throws: an internal failure is a denial with
   // code 500 (fail closed).

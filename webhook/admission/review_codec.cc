@@ -1,18 +1,11 @@
 #include "webhook/admission/review_codec.h"
 
+#include "webhook/admission/strict_json.h"
 
 namespace rayguard::admission {
 namespace {
 
 using nlohmann::json;
-
-Result<json> ParseBody(std::string_view body) {
-  try {
-    return json::parse(body);
-  } catch (const json::parse_error& e) {
-    return Status::InvalidArgument(std::string("malformed JSON: ") + e.what());
-  }
-}
 
 std::string StringField(const json& object, const char* key) {
   auto it = object.find(key);
@@ -70,7 +63,7 @@ json EncodeStatus(const AdmissionResponse& r) {
 }  // namespace
 
 Result<AdmissionRequest> DecodeReview(std::string_view body) {
-  Result<json> parsed = ParseBody(body);
+  Result<json> parsed = ParseStrictJson(body);
   if (!parsed.ok()) return parsed.status();
   const json& review = *parsed;
   if (Status s = CheckEnvelope(review); !s.ok()) return s;

@@ -60,8 +60,8 @@ struct AdmissionResponse {
 
 // Parses an AdmissionReview body. Accepts what the API server sends:
 // `"oldObject": null`, HTML-escaped strings and a trailing newline.
-// Returns InvalidArgument (saying what is wrong) for malformed JSON, a body
-// that is not an admission.k8s.io v1/v1beta1 AdmissionReview, or a request
+// Returns InvalidArgument (saying what is wrong) for malformed JSON (as
+// ParseStrictJson sees it: too deep, duplicate keys, ...), a body that is not an admission.k8s.io v1/v1beta1 AdmissionReview, or a request
 // without a uid.
 Result<AdmissionRequest> DecodeReview(std::string_view body);
 

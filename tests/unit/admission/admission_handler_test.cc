@@ -162,6 +162,34 @@ TEST(AdmissionHandlerTest, PolicyReasonOverridesTheStatusReasonAndCode) {
   EXPECT_THAT(r.message, HasSubstr("is invalid: image tag latest"));
 }
 
+// A hostile object with thousands of broken items gets a denial of a few
+// kilobytes: the first 100 errors and warnings, then how many more.
+TEST(AdmissionHandlerTest, ListsTheFirstHundredErrorsAndWarnings) {
+  Findings findings;
+  for (int i = 0; i < 5000; ++i) {
+    Finding error;
+    error.rule = "schema";
+    error.type = "Required";
+    error.path = "spec.workerGroupSpecs[" + std::to_string(i) + "].groupName";
+    error.message = "Required value";
+    findings.push_back(error);
+    findings.push_back(Warning("schema", error.path, "unknown field"));
+  }
+  std::shared_ptr<ScriptedLayer> layer;
+  AdmissionResponse r = HandlerOver(ValidatorWith(&layer, findings))
+                            .Validate(LoadRequest("raycluster_create_v1.json"));
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.causes.size(), 100u);
+  EXPECT_EQ(r.causes[99].field, "spec.workerGroupSpecs[99].groupName");
+  EXPECT_THAT(r.message, HasSubstr("spec.workerGroupSpecs[99].groupName: "
+                                   "Required value, and 4900 more errors "
+                                   "not listed]"));
+  EXPECT_LT(r.message.size(), 10000u);
+  ASSERT_EQ(r.warnings.size(), 101u);
+  EXPECT_EQ(r.warnings.back(), "and 4900 more warnings not listed");
+  EXPECT_EQ(r.rules.size(), 10000u);  // metrics still count every finding
+}
+
 TEST(AdmissionHandlerTest, ExceptionInALayerFailsClosedWith500) {
   std::shared_ptr<ScriptedLayer> layer;
   AdmissionResponse r = HandlerOver(ValidatorWith(&layer, {}, /*throws=*/true))
