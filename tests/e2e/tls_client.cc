@@ -1,6 +1,7 @@
 #include "tests/e2e/tls_client.h"
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -131,6 +132,22 @@ HttpResponse TlsConnection::Read() {
   r.body = buffer_.substr(0, length);
   buffer_.erase(0, length);
   return r;
+}
+
+bool TlsConnection::WaitForClose(std::chrono::milliseconds timeout) {
+  if (ssl_ == nullptr || !buffer_.empty()) return false;
+  pollfd p{fd_, POLLIN, 0};
+  if (SSL_pending(ssl_) == 0 &&
+      poll(&p, 1, static_cast<int>(timeout.count())) <= 0) {
+    return false;  // still open, silent
+  }
+  char byte;
+  const int n = SSL_read(ssl_, &byte, 1);
+  if (n > 0) return false;
+  const int error = SSL_get_error(ssl_, n);
+  ERR_clear_error();
+  return error == SSL_ERROR_ZERO_RETURN || error == SSL_ERROR_SYSCALL ||
+         error == SSL_ERROR_SSL;
 }
 
 std::string TlsConnection::Format(const std::string& method,

@@ -1,6 +1,7 @@
 #ifndef RAYGUARD_TESTS_E2E_TLS_CLIENT_H_
 #define RAYGUARD_TESTS_E2E_TLS_CLIENT_H_
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,10 @@ class TlsConnection {
   bool Send(const std::string& bytes);
   // Reads one response (Content-Length framed).
   HttpResponse Read();
+  // True once the server has closed the connection (EOF or reset) with
+  // nothing more to read; false if bytes arrive or it is still open after
+  // `timeout`.
+  bool WaitForClose(std::chrono::milliseconds timeout);
   // Send + Read of one request.
   HttpResponse Request(const std::string& method, const std::string& path,
                        const std::string& body = "",

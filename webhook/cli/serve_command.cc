@@ -16,6 +16,7 @@ struct ServeFlags {
   std::string listen, tls_cert, tls_key, client_ca;
   ValidatorFlags validator;
   std::string log_format, watch_interval, shutdown_delay, shutdown_grace;
+  std::string request_timeout;
   std::size_t max_body_bytes = 0;
   int threads = 0;
 };
@@ -45,6 +46,8 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
                                          std::chrono::milliseconds*>>
       durations[] = {
           {"--watch-interval", {&f.watch_interval, &config->watch_interval}},
+          {"--request-timeout",
+           {&f.request_timeout, &config->request_timeout}},
           {"--shutdown-delay", {&f.shutdown_delay, &config->shutdown_delay}},
           {"--shutdown-grace", {&f.shutdown_grace, &config->shutdown_grace}}};
   for (const auto& [name, target] : durations) {
@@ -98,6 +101,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--threads", flags->threads,
                   "Worker threads; each open connection holds one "
                   "(default 64)");
+  cmd->add_option("--request-timeout", flags->request_timeout,
+                  "Seconds a TLS handshake, or a request from its first "
+                  "byte to its answer, may take (default 10)");
   cmd->add_option("--watch-interval", flags->watch_interval,
                   "Seconds between checks for changed certificate, schema "
                   "and policy files (default 1)");

@@ -6,8 +6,11 @@
 #include <exception>
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "webhook/server/event_log.h"
+#include "webhook/server/http_framing.h"
+#include "webhook/server/worker_pool.h"
 
 namespace rayguard::server {
 namespace {
@@ -23,6 +26,61 @@ void SetError(Response& res, int status, std::string_view message) {
   res.set_content(body.dump(-1, ' ', false,
                             nlohmann::json::error_handler_t::replace),
                   kJson);
+}
+
+// How often deadlines are enforced.
+constexpr std::chrono::milliseconds kGuardTick{50};
+
+// cpp-httplib listens with a backlog of 5: a burst of new connections (all
+// API server replicas reconnecting, an idle-connection flood) then sees its
+// SYNs dropped and retried a second or more later. The kernel caps this at
+// net.core.somaxconn.
+constexpr int kListenBacklog = 4096;
+
+// After a refused request, the bytes that follow cannot be trusted to start
+// a new one (an unread body, an ambiguous length): send the answer, then
+// close. Marking the TLS session as shut down for reading makes any request
+// already buffered behind this one unreadable (SSL_read returns 0).
+void CloseAfterReply(const Request& req, Response& res) {
+  // cpp-httplib adds the header itself when the client asked to close.
+  if (req.get_header_value("Connection") != "close") {
+    res.set_header("Connection", "close");
+  }
+  SSL* ssl = ConnectionGuard::Current();
+  if (ssl == nullptr) return;
+  SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+}
+
+// Runs after a reply is written. When it said "Connection: close", shutting
+// the socket for reading ends cpp-httplib's keep-alive wait at once (it
+// would otherwise wait for the client to hang up). Not earlier: before the
+// reply, cpp-httplib would take the half-closed socket for a dead one.
+void AfterReply(const Response& res, ConnectionGuard* guard) {
+  guard->Answered();
+  SSL* ssl = ConnectionGuard::Current();
+  if (ssl != nullptr && res.get_header_value("Connection") == "close") {
+    shutdown(SSL_get_fd(ssl), SHUT_RD);
+  }
+}
+
+// The request's headers, as CheckFraming wants them.
+std::vector<std::pair<std::string_view, std::string_view>> HeaderList(
+    const Request& req) {
+  std::vector<std::pair<std::string_view, std::string_view>> list;
+  list.reserve(req.headers.size());
+  for (const auto& [name, value] : req.headers) list.emplace_back(name, value);
+  return list;
+}
+
+// Log lines stay short whatever the object holds: a name is at most 253
+// characters in Kubernetes, and a review lists its first 100 rule ids.
+constexpr std::size_t kMaxLoggedName = 253;
+constexpr std::size_t kMaxLoggedRules = 100;
+
+nlohmann::json LoggedRules(const std::vector<std::string>& rules) {
+  if (rules.size() <= kMaxLoggedRules) return rules;
+  return std::vector<std::string>(rules.begin(),
+                                  rules.begin() + kMaxLoggedRules);
 }
 
 // "application/json", optionally with parameters ("; charset=utf-8").
@@ -69,11 +127,12 @@ void LogReview(std::string_view endpoint, const admission::AdmissionRequest& r,
             {"uid", r.uid},
             {"kind", r.kind},
             {"namespace", r.namespace_name},
-            {"name", DisplayName(r)},
+            {"name", DisplayName(r).substr(0, kMaxLoggedName)},
             {"operation", r.operation},
             {"dryRun", r.dry_run},
             {"verdict", response.verdict},
-            {"rules", response.rules},
+            {"rules", LoggedRules(response.rules)},
+            {"findings", response.rules.size()},
             // Microsecond precision is plenty and keeps the line short.
             {"duration_ms", std::round(seconds * 1e6) / 1e3}});
 }
@@ -87,12 +146,22 @@ HttpsServer::HttpsServer(ServerOptions options, const TlsConfig* tls,
       handler_(handler),
       metrics_(metrics),
       ready_(std::move(ready)),
+      guard_(std::make_unique<ConnectionGuard>(
+          GuardOptions{.request_timeout = options_.request_timeout})),
       server_(std::make_unique<httplib::SSLServer>(
-          [tls](SSL_CTX& ctx) { return tls->ConfigureContext(&ctx); })) {
-  const int threads = std::max(1, options_.threads);
-  server_->new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+          [tls, guard = guard_.get()](SSL_CTX& ctx) {
+            return tls->ConfigureContext(&ctx) && guard->Attach(&ctx);
+          })) {
+  const auto threads = static_cast<std::size_t>(std::max(1, options_.threads));
+  server_->new_task_queue = [threads, guard = guard_.get()] {
+    return new WorkerPool(
+        threads, kGuardTick, [guard](std::size_t n) { guard->CloseIdle(n); },
+        [guard](std::size_t n) { guard->Tick(n); });
   };
+  server_->set_logger([guard = guard_.get()](const Request&,
+                                             const Response& res) {
+    AfterReply(res, guard);
+  });
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout);
   server_->set_write_timeout(options_.write_timeout);
@@ -100,6 +169,13 @@ HttpsServer::HttpsServer(ServerOptions options, const TlsConfig* tls,
   server_->set_keep_alive_max_count(options_.max_requests_per_connection);
   // Reviews are one small request and one small reply: send them at once.
   server_->set_tcp_nodelay(true);
+  // Runs on the listening socket before bind; replaces cpp-httplib's
+  // default (SO_REUSEPORT, which would let a second server share the port).
+  server_->set_socket_options([this](int fd) {
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_fd_ = fd;
+  });
   Route();
 }
 
@@ -107,6 +183,13 @@ HttpsServer::~HttpsServer() = default;
 
 void HttpsServer::Route() {
   auto& s = *server_;
+  // Runs once the headers are read and before any of the body is.
+  s.set_pre_routing_handler([](const Request& req, Response& res) {
+    FramingError bad = CheckFraming(req.method, HeaderList(req));
+    if (bad.status == 0) return httplib::Server::HandlerResponse::Unhandled;
+    SetError(res, bad.status, bad.message);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   s.Post("/validate", [this](const Request& req, Response& res) {
     HandleReview(req, res, /*mutate=*/false);
   });
@@ -139,8 +222,9 @@ void HttpsServer::Route() {
   }
   // Every refusal (ours, and cpp-httplib's own 400/404/413) gets a JSON body
   // and is counted.
-  s.set_error_handler([this](const Request&, Response& res) {
+  s.set_error_handler([this](const Request& req, Response& res) {
     metrics_->RecordRejected(res.status);
+    CloseAfterReply(req, res);
     if (!res.body.empty()) return;
     if (res.status == 413) {
       SetError(res, 413, "request body exceeds " +
@@ -166,6 +250,12 @@ void HttpsServer::HandleReadyz(Response& res) const {
 
 void HttpsServer::HandleReview(const Request& req, Response& res,
                                bool mutate) const {
+  // The deadline is for the client's bytes, not for our own work.
+  guard_->Deciding();
+  struct ReplyingOnReturn {
+    ConnectionGuard* guard;
+    ~ReplyingOnReturn() { guard->Replying(); }
+  } replying{guard_.get()};
   const auto start = std::chrono::steady_clock::now();
   const char* endpoint = mutate ? "mutate" : "validate";
   if (!IsJsonContentType(req.get_header_value("Content-Type"))) {
@@ -201,11 +291,16 @@ Result<int> HttpsServer::Bind() {
   if (!server_->is_valid()) {
     return Status::Internal("TLS setup failed (OpenSSL refused a setting)");
   }
+  int port = -1;
   if (options_.port == 0) {
-    int port = server_->bind_to_any_port(options_.host);
-    if (port > 0) return port;
+    port = server_->bind_to_any_port(options_.host);
   } else if (server_->bind_to_port(options_.host, options_.port)) {
-    return options_.port;
+    port = options_.port;
+  }
+  if (port > 0) {
+    // Listening again on a listening socket only resizes its queue.
+    if (listen_fd_ >= 0) listen(listen_fd_, kListenBacklog);
+    return port;
   }
   return Status::Unavailable("cannot listen on " + options_.host + ":" +
                              std::to_string(options_.port));

@@ -10,6 +10,7 @@
 
 #include "webhook/admission/admission_handler.h"
 #include "webhook/core/result.h"
+#include "webhook/server/connection_guard.h"
 #include "webhook/server/metrics.h"
 #include "webhook/server/tls_config.h"
 
@@ -31,12 +32,18 @@ struct ServerOptions {
   // model), idle keep-alive time included. The API server keeps a few idle
   // connections per replica; 64 workers leave room for several replicas plus
   // probes and scrapes, while reviews themselves are CPU-bound microseconds.
+  // Connections beyond that wait for a worker, and while any wait, idle
+  // ones are closed to make room (ConnectionGuard).
   int threads = 64;
   // A review that has not arrived (or cannot be sent) within 10s is past the
   // API server's default webhook timeout anyway: drop the client rather than
   // let a slow one hold a worker.
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
+  // The read timeout above is per read; this bounds the whole handshake,
+  // and each request from its first byte to its answer, so a client that
+  // trickles bytes cannot hold a worker for longer.
+  std::chrono::milliseconds request_timeout{10000};
   // Idle keep-alive connections are closed after this; it also bounds how
   // long shutdown waits for idle connections.
   std::chrono::seconds idle_timeout{15};
@@ -80,6 +87,9 @@ class HttpsServer {
   Metrics* metrics_;
   const std::function<bool()> ready_;
   std::atomic<bool> draining_{false};
+  int listen_fd_ = -1;
+  // Declared before server_: it must outlive every connection.
+  std::unique_ptr<ConnectionGuard> guard_;
   std::unique_ptr<httplib::SSLServer> server_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -120,6 +121,16 @@ void BlockShutdownSignals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
+// Every connection is a descriptor, and the usual soft limit (1024) is far
+// below what an idle-connection flood can open: take the hard limit, as Go
+// servers do at start-up.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 }  // namespace
 
 int Serve(const ServeConfig& config) {
@@ -139,6 +150,8 @@ int Serve(const ServeConfig& config) {
   }
   options.max_body_bytes = config.max_body_bytes;
   options.threads = config.threads;
+  options.request_timeout = config.request_timeout;
+  RaiseOpenFileLimit();
 
   Metrics metrics;
   Result<std::unique_ptr<TlsConfig>> tls = TlsConfig::Load(config.tls);

@@ -125,6 +125,7 @@ const std::map<std::string, Setter>& Setters() {
       {"threads", PositiveKey([](ServeConfig* c, long long v) {
          c->threads = static_cast<int>(std::min(v, 4096LL));
        })},
+      {"request-timeout", DurationKey(&ServeConfig::request_timeout)},
       {"watch-interval", DurationKey(&ServeConfig::watch_interval)},
       {"shutdown-delay", DurationKey(&ServeConfig::shutdown_delay)},
       {"shutdown-grace", DurationKey(&ServeConfig::shutdown_grace)},

@@ -30,6 +30,7 @@ struct ServeConfig {
   std::string log_format = "text";
   std::size_t max_body_bytes = ServerOptions().max_body_bytes;
   int threads = ServerOptions().threads;
+  std::chrono::milliseconds request_timeout = ServerOptions().request_timeout;
   // How often certificate, schema and policy files are checked for changes.
   std::chrono::milliseconds watch_interval{1000};
   // After SIGTERM, /readyz fails for this long before the listener closes,
@@ -43,7 +44,8 @@ struct ServeConfig {
 // listen, tls-cert, tls-key, client-ca, schemas, policies (a string or a
 // list), params, feature-gates (a map or "K=V,..."), strict and
 // skip-invalid-policies (true or false), log-format, max-body-bytes,
-// threads, watch-interval, shutdown-delay, shutdown-grace (durations in
+// threads, request-timeout, watch-interval, shutdown-delay, shutdown-grace
+// (durations in
 // seconds, fractions allowed).
 // Applies every key of the YAML file at `path` to *config. Returns
 // InvalidArgument naming the file and key for unknown keys, wrong types or
