@@ -297,7 +297,7 @@ class Planner {
     // would reject ([[1]].min(), ['a'].sum()) fails to compile.
     static const std::unordered_set<std::string> kValidated = {
         "find", "findAll", "quantity", "ip", "cidr", "url", "semver",
-        "matches", "format", "format@4"};
+        "matches", "format", "format@4", "duration", "timestamp"};
     if (target && !IsLiteral(*target)) return;
     for (const auto& a : e.args) {
       if (!IsLiteral(*a)) return;
@@ -329,21 +329,73 @@ class Planner {
     return true;
   }
 
-  // Kubernetes rejects list/map literals whose constant elements (or keys)
-  // differ in type, e.g. [1, 'a'].
+  // The static type of `e` where it is evident without a type checker:
+  // constants, conversions and constructors with a fixed result type, and
+  // list/map literals of those. nullopt when unknown (variables, dyn(),
+  // null, most calls), which the homogeneity check then lets through.
+  static std::optional<std::string> EvidentType(const Expr& e) {
+    static const std::pair<std::string_view, std::string_view> kCalls[] = {
+        {"int", "int"}, {"uint", "uint"}, {"double", "double"},
+        {"string", "string"}, {"bytes", "bytes"}, {"bool", "bool"},
+        {"duration", "google.protobuf.Duration"},
+        {"timestamp", "google.protobuf.Timestamp"},
+        {"quantity", "kubernetes.Quantity"}, {"ip", "net.IP"},
+        {"cidr", "net.CIDR"}, {"url", "kubernetes.URL"},
+        {"semver", "kubernetes.Semver"}};
+    switch (e.kind) {
+      case Expr::Kind::kConst:
+        if (e.value.IsNull()) return std::nullopt;
+        return e.value.TypeName();
+      case Expr::Kind::kCall:
+        if (e.operand) return std::nullopt;
+        for (const auto& [fn, type] : kCalls) {
+          if (fn == e.name) return std::string(type);
+        }
+        return std::nullopt;
+      case Expr::Kind::kList: {
+        auto elem = CommonType(e, 0, 1);
+        return elem ? "list(" + *elem + ")" : std::optional<std::string>();
+      }
+      case Expr::Kind::kMap: {
+        auto k = CommonType(e, 0, 2), v = CommonType(e, 1, 2);
+        if (!k || !v) return std::nullopt;
+        return "map(" + *k + ", " + *v + ")";
+      }
+      default: return std::nullopt;
+    }
+  }
+
+  // The one evident type of every `stride`-th element from `part`, or
+  // nullopt when there are none (the checker infers `[]` from its use),
+  // some are unknown, or they differ.
+  static std::optional<std::string> CommonType(const Expr& e, size_t part,
+                                               size_t stride) {
+    std::optional<std::string> common;
+    for (size_t i = part; i < e.args.size(); i += stride) {
+      if (e.optional_flags[i / stride]) return std::nullopt;
+      auto t = EvidentType(*e.args[i]);
+      if (!t || (common && *common != *t)) return std::nullopt;
+      common = t;
+    }
+    return common;
+  }
+
+  // Kubernetes rejects list/map literals whose elements (or keys, or
+  // values) differ in type, e.g. [1, 'a'] or [duration('1s'), 1]. Elements
+  // whose type is not evident here are not compared.
   void CheckHomogeneous(const Expr& e, size_t stride) {
     if (!env_.kubernetes_restrictions || exempt_literals_ > 0) return;
     for (size_t part = 0; part < stride; ++part) {
-      const Expr* first = nullptr;
+      std::optional<std::string> first;
       for (size_t i = part; i < e.args.size(); i += stride) {
-        const Expr& a = *e.args[i];
-        if (a.kind != Expr::Kind::kConst || a.value.IsNull()) continue;
         if (e.optional_flags[i / stride]) continue;
+        const Expr& a = *e.args[i];
+        auto type = EvidentType(a);
+        if (!type) continue;
         if (!first) {
-          first = &a;
-        } else if (first->value.kind() != a.value.kind()) {
-          Fail(a, "expected type '" + first->value.TypeName() +
-                      "' but found '" + a.value.TypeName() + "'");
+          first = type;
+        } else if (*first != *type) {
+          Fail(a, "expected type '" + *first + "' but found '" + *type + "'");
         }
       }
     }

@@ -1,0 +1,76 @@
+// The restrictions the API server's CEL environment adds to plain CEL
+// (k8s-libraries.md, "Environment settings"): what must not compile there
+// must not compile here, and what must keep working keeps working.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "webhook/cel/cel.h"
+
+namespace rayguard::cel {
+namespace {
+
+struct Row {
+  std::string expr;
+  std::string expected;  // DebugString, or "compile: <substring>"
+};
+
+void PrintTo(const Row& row, std::ostream* os) { *os << row.expr; }
+
+class KubernetesRestrictionsTest : public ::testing::TestWithParam<Row> {};
+
+TEST_P(KubernetesRestrictionsTest, BehavesAsTheApiServer) {
+  const Row& row = GetParam();
+  auto p = Compile(row.expr, Env::Admission());
+  if (row.expected.starts_with("compile: ")) {
+    ASSERT_FALSE(p.ok()) << row.expr << " compiled";
+    EXPECT_THAT(p.status().message(),
+                ::testing::HasSubstr(row.expected.substr(9)));
+    return;
+  }
+  ASSERT_TRUE(p.ok()) << row.expr << ": " << p.status().message();
+  Activation act;
+  EXPECT_EQ((*p)->Eval(act).DebugString(), row.expected) << row.expr;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    HomogeneousLiterals, KubernetesRestrictionsTest,
+    ::testing::Values(
+        Row{"[1, 'a']", "compile: expected type 'int' but found 'string'"},
+        Row{"[1, 2.0]", "compile: expected type 'int' but found 'double'"},
+        Row{"[1, 2u]", "compile: expected type 'int' but found 'uint'"},
+        Row{"{'a': 1, 'b': 'x'}", "compile: expected type 'int'"},
+        Row{"{1: 'a', 'b': 'x'}", "compile: expected type 'int'"},
+        Row{"[duration('1s'), 1]",
+            "compile: expected type 'google.protobuf.Duration'"},
+        Row{"[[1], ['a']]",
+            "compile: expected type 'list(int)' but found 'list(string)'"},
+        Row{"[{'a': 1}, {'a': true}]", "compile: expected type 'map(string, int)'"},
+        Row{"[string(1), 'b']", "[\"1\", \"b\"]"},
+        Row{"[[1], []]", "[[1], []]"},
+        Row{"[timestamp('2024-01-01T00:00:00Z'), timestamp(0)].size()", "2"},
+        Row{"[1, 2].exists(x, x in [x, 3])", "true"},
+        Row{"'%s %d'.format(['a', 1])", "\"a 1\""}));
+
+INSTANTIATE_TEST_SUITE_P(
+    LiteralValidation, KubernetesRestrictionsTest,
+    ::testing::Values(
+        Row{"duration('1x')", "compile: cannot parse duration"},
+        Row{"timestamp('yesterday')", "compile: cannot parse timestamp"},
+        Row{"'x'.matches(')')", "compile: invalid regular expression"},
+        Row{"'x'.find('(')", "compile: error parsing regexp"},
+        Row{"'x'.findAll('[', 1)", "compile: error parsing regexp"},
+        Row{"quantity('1K')", "compile: "},
+        Row{"duration('90m') == duration('1h30m')", "true"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    CrossTypeNumbersAndUtc, KubernetesRestrictionsTest,
+    ::testing::Values(
+        Row{"1 < 1.5", "true"}, Row{"2u > -1", "true"},
+        Row{"3.0 >= 3u", "true"},
+        Row{"timestamp('2024-01-01T23:30:00-02:00').getHours()", "1"},
+        Row{"timestamp('2024-01-01T23:30:00-02:00').getHours('-02:00')",
+            "23"}));
+
+}  // namespace
+}  // namespace rayguard::cel
