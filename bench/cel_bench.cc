@@ -4,11 +4,31 @@
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 #include "webhook/cel/cel.h"
 #include "webhook/manifest/yaml_reader.h"
+
+// Every heap allocation of the process, counted by the replaced global
+// operator new below, so BM_Eval can report allocations per evaluation.
+std::atomic<uint64_t> g_allocations{0};
+
+void* CountedAlloc(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+
+void* operator new(std::size_t n) { return CountedAlloc(n); }
+void* operator new[](std::size_t n) { return CountedAlloc(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -72,9 +92,12 @@ void BM_Eval(benchmark::State& state) {
     state.SkipWithError(("unexpected result " + v.DebugString()).c_str());
     return;
   }
+  uint64_t before = g_allocations.load();
   for (auto _ : state) {
     benchmark::DoNotOptimize((*program)->Eval(act));
   }
+  state.counters["allocs_per_eval"] = benchmark::Counter(
+      double(g_allocations.load() - before), benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_Eval)->DenseRange(0, 2);
 
