@@ -154,6 +154,10 @@ class ComprehensionNode : public Node {
 
   Value BuildList(Frame& f, const Value& range) const {
     std::vector<Value> out;
+    // map() without a filter yields one element per list element.
+    if (kind_ == MacroKind::kMap && range.kind() == K::kList) {
+      out.reserve(range.list_size());
+    }
     Value error;
     bool is_filter = kind_ == MacroKind::kFilter;
     Value status = Iterate(f, range, slot1_, slot2_, [&] {

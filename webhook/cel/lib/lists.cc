@@ -42,19 +42,25 @@ Value Sum(Args a) {
   size_t n = a[0].list_size();
   if (n == 0) return Value::Int(0);
   Value acc = a[0].list_at(0);
-  const auto* add = BuiltinFunctions().Find("_+_");
+  // `_+_`'s overloads, looked up once: sum() runs per evaluation.
+  static const std::vector<Overload>* const add =
+      BuiltinFunctions().Find("_+_");
   for (size_t i = 1; i < n; ++i) {
     Value next = a[0].list_at(i);
-    std::array<Value, 2> pair{acc, next};
-    Value r = NoSuchOverload("sum", a);
+    if (acc.kind() == K::kString || acc.kind() == K::kList ||
+        acc.kind() == K::kBytes) {
+      return NoSuchOverload("sum", a);
+    }
+    const Overload* match = nullptr;
     for (const Overload& o : *add) {
-      if (o.params[0].Matches(acc) && o.params[1].Matches(next) &&
-          acc.kind() != K::kString && acc.kind() != K::kList &&
-          acc.kind() != K::kBytes) {
-        r = o.impl(pair);
+      if (o.params[0].Matches(acc) && o.params[1].Matches(next)) {
+        match = &o;
         break;
       }
     }
+    if (!match) return NoSuchOverload("sum", a);
+    std::array<Value, 2> pair{acc, next};
+    Value r = match->impl(pair);
     if (r.IsError()) return r;
     acc = r;
   }
