@@ -56,6 +56,7 @@ def main():
     write(out, "admission", list(files("tests/fixtures/admission/*.json")))
     write(out, "yaml", list(files("tests/fixtures/samples/*.yaml"))[:40])
     write(out, "policy", list(files("policies/*.yaml")))
+    write(out, "block_reader", list(files("tests/fixtures/**/*.yaml")))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,13 @@ namespace rayguard::manifest::internal {
 // A fast reader for the block-style YAML that kubectl manifests are written
 // in: block maps and sequences, plain and one-line quoted scalars, `|`/`>`
 // block scalars, one-line flow sequences of scalars, `{}`, `[]` and `---`.
-// Returns exactly what the general reader returns (same JSON, source map and
-// document indices) or std::nullopt ("not handled") for anything else:
-// anchors, aliases, tags, complex keys, flow maps, multi-line plain or
-// quoted scalars, odd indentation, duplicate keys and every error. The
-// caller then uses the general reader, so errors always come from it.
-// Never throws.
+// ReadYaml calls it after its input checks (well-formed UTF-8, no line
+// starting with ','). For such text it returns exactly what the general
+// reader returns (same JSON, source map and document indices), or
+// std::nullopt ("not handled") for anything else: anchors, aliases, tags,
+// complex keys, flow maps, multi-line plain or quoted scalars, odd
+// indentation, duplicate keys and every error. ReadYaml then uses the
+// general reader, so errors always come from it. Never throws.
 std::optional<YamlStream> ReadBlockYaml(std::string_view text,
                                         const YamlLimits& limits);
 
