@@ -25,17 +25,23 @@ void AddValidatorFlags(CLI::App* cmd, ValidatorFlags* flags) {
 
 std::string FindBundled(std::string_view name) {
   namespace fs = std::filesystem;
+  // is_directory sets its error code for a path that does not exist, so
+  // each probe gets its own.
+  auto is_dir = [](const fs::path& p) {
+    std::error_code ec;
+    return fs::is_directory(p, ec);
+  };
   std::error_code ec;
   fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
   for (int up = 0; !ec && up < 5 && !dir.empty(); ++up) {
     for (const fs::path& candidate :
          {dir / name, dir / "share/rayguard" / name}) {
-      if (fs::is_directory(candidate, ec)) return candidate.string();
+      if (is_dir(candidate)) return candidate.string();
     }
     if (dir == dir.parent_path()) break;
     dir = dir.parent_path();
   }
-  return fs::is_directory(name, ec) ? std::string(name) : "";
+  return is_dir(name) ? std::string(name) : "";
 }
 
 void UseBundledDefaults(std::string* schemas_dir,
