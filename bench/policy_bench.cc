@@ -61,6 +61,29 @@ void Run(benchmark::State& state, const policy::PolicyEngine& engine) {
   state.counters["policies"] = engine.counts().policies;
 }
 
+// Loading and compiling the bundled library once, as `check` and `serve`
+// do at start: without schemas, then with the load-time field checks (the
+// first load reads and merges the generated schemas; later loads in the
+// same process reuse them).
+void Load(benchmark::State& state, const std::string& schemas) {
+  for (auto _ : state) {
+    auto e = policy::LoadPolicyEngine({{kPolicies}, "", false, schemas});
+    if (!e.ok()) Die(e.status().message());
+    benchmark::DoNotOptimize(e);
+  }
+}
+BENCHMARK_CAPTURE(Load, BundledWithoutSchemas, "")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
+BENCHMARK_CAPTURE(Load, BundledWithSchemasFirstLoad,
+                  RAYGUARD_SOURCE_DIR "/schemas")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(Load, BundledWithSchemasLaterLoads,
+                  RAYGUARD_SOURCE_DIR "/schemas")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
+
 // The whole bundled library, loaded the way `check` and `serve` load it.
 void BM_BundledPolicies(benchmark::State& state) {
   static auto engine = [] {
