@@ -79,8 +79,9 @@ std::vector<const SchemaFile*> FilesFor(const std::vector<SchemaFile>& files,
   return out;
 }
 
-// Schemas and merges of them, read once per process: the generated schemas
-// are large and every policy of a directory selects the same few.
+// Merged schemas, read once per process: the generated schemas are large
+// and every policy of a directory selects the same few. An entry is read
+// again when one of its files changed (serve reloads edited schemas).
 class SchemaCache {
  public:
   static SchemaCache& Get() {
@@ -90,30 +91,54 @@ class SchemaCache {
 
   std::shared_ptr<const json> Merged(const std::set<std::string>& paths) {
     std::string key;
-    for (const std::string& p : paths) key += p + "\n";
+    std::string stamp;
+    for (const std::string& p : paths) {
+      key += p + "\n";
+      stamp += Stamp(p) + "\n";
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = merged_.find(key);
-    if (it != merged_.end()) return it->second;
+    Entry& entry = merged_[key];
+    if (entry.stamp != stamp || entry.stamp.empty()) {
+      entry = {stamp, Read(paths)};
+    }
+    return entry.schema;
+  }
+
+ private:
+  struct Entry {
+    std::string stamp;
+    std::shared_ptr<const json> schema;
+  };
+
+  // Size and modification time of `path`, or "" when it cannot be read.
+  static std::string Stamp(const std::string& path) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) return "";
+    auto time = std::filesystem::last_write_time(path, ec);
+    if (ec) return "";
+    return std::to_string(size) + "@" +
+           std::to_string(time.time_since_epoch().count());
+  }
+
+  static std::shared_ptr<const json> Read(const std::set<std::string>& paths) {
     std::shared_ptr<json> out;
     for (const std::string& p : paths) {
       std::ifstream in(p);
+      if (!in.is_open()) return nullptr;  // an unreadable schema: no check
       json schema = json::parse(in, nullptr, false);
-      if (!in || !schema.is_object()) {
-        out = nullptr;  // an unreadable schema: check nothing
-        break;
-      }
+      if (!schema.is_object()) return nullptr;
       if (out == nullptr) {
         out = std::make_shared<json>(std::move(schema));
       } else {
         MergeObjectSchema(out.get(), schema);
       }
     }
-    return merged_[key] = out;
+    return out;
   }
 
- private:
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const json>> merged_;
+  std::map<std::string, Entry> merged_;
 };
 
 // Whether the schema checker accepts any field of `s` without looking

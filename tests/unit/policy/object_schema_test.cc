@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "tests/testing/fixtures.h"
 #include "webhook/policy/policy_engine.h"
 
@@ -173,6 +176,23 @@ TEST(ObjectSchemaTest, ExactMatchPolicyChecksOnlyTheNamedVersion) {
   ASSERT_NE(s.schema, nullptr);
   EXPECT_TRUE(
       (*s.schema)["properties"]["spec"]["properties"].contains("managedBy"));
+}
+
+TEST(ObjectSchemaTest, AnEditedSchemaIsReadAgain) {
+  // serve reloads policies when schemas change; the checks must follow.
+  std::string dir = ::testing::TempDir() + "/object_schema_edited";
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& fields) {
+    std::ofstream(dir + "/ray.io_v1_raycluster.json")
+        << R"({"properties": {"spec": {"properties": {)" << fields << "}}}}";
+  };
+  const std::string policy = Policy(
+      kRayClusters, "  validations:\n  - expression: has(object.spec.b)\n");
+  write(R"("a": {})");
+  EXPECT_EQ(LoadErrors(policy, dir).size(), 1u);
+  write(R"("a": {}, "b": {})");
+  EXPECT_THAT(LoadErrors(policy, dir), IsEmpty());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ObjectSchemaTest, MergeAcceptsWhatEitherSchemaAccepts) {
