@@ -1,5 +1,7 @@
 #include "webhook/admission/admission_handler.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <string_view>
 #include <utility>
@@ -38,6 +40,11 @@ int CodeForReason(std::string_view reason) {
   if (reason == "RequestEntityTooLarge") return 413;
   if (reason == "BadRequest") return 400;
   return 422;
+}
+
+bool IsAlphanumeric(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
 }
 
 // `RayCluster.ray.io "train" is invalid: <error>` or `...: [<e1>, <e2>]`,
@@ -97,7 +104,9 @@ void ApplyResult(const AdmissionRequest& request, const CheckResult& result,
     }
   }
   if (unlisted > 0) r->warnings.push_back(NotListed(unlisted, "warnings"));
-  r->audit_annotations = result.audit_annotations;
+  for (const auto& [key, value] : result.audit_annotations) {
+    r->audit_annotations[WebhookAuditKey(key)] = value;
+  }
   if (!result.allowed()) Deny(request, result.findings, r);
 }
 
@@ -176,6 +185,34 @@ AdmissionResponse AdmissionHandler::Decide(const AdmissionRequest& request,
     r.patch = *patch;
   }
   return r;
+}
+
+std::string WebhookAuditKey(std::string_view key) {
+  constexpr std::size_t kMaxName = 63;  // a qualified name's name part
+  std::string out;
+  for (char c : key) {
+    bool allowed = IsAlphanumeric(c) || c == '-' || c == '_' || c == '.';
+    out += allowed ? c : '_';
+  }
+  auto trim = [](std::string* s) {
+    while (!s->empty() && !IsAlphanumeric(s->back())) s->pop_back();
+    std::size_t start = 0;
+    while (start < s->size() && !IsAlphanumeric((*s)[start])) ++start;
+    s->erase(0, start);
+  };
+  trim(&out);
+  if (out.size() > kMaxName) {
+    // Keep long keys apart: a prefix plus a hash of the whole key (FNV-1a).
+    uint32_t hash = 2166136261u;
+    for (char c : key)
+      hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+    char hex[9];
+    std::snprintf(hex, sizeof(hex), "%08x", hash);
+    out.resize(kMaxName - 9);
+    trim(&out);
+    out += "-" + std::string(hex);
+  }
+  return out.empty() ? "annotation" : out;
 }
 
 }  // namespace rayguard::admission

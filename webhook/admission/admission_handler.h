@@ -3,6 +3,8 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "webhook/admission/review_codec.h"
 #include "webhook/validator/validator.h"
@@ -40,6 +42,15 @@ class AdmissionHandler {
 
   ValidatorSource source_;
 };
+
+// The key under which a webhook's audit annotation `key` survives the API
+// server, which stores it as "<webhook name>/<key>" and drops it unless that
+// is a qualified name with a single '/'. rayguard's keys are those of
+// in-process policies ("<policy>/<key>",
+// "validation.policy.admission.k8s.io/validation_failure"), so '/' and any
+// other character a name may not hold become '_', and a key over 63
+// characters keeps a prefix and a hash of the whole.
+std::string WebhookAuditKey(std::string_view key);
 
 }  // namespace rayguard::admission
 

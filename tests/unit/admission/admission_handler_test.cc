@@ -144,7 +144,22 @@ TEST(AdmissionHandlerTest, WarningsAllowAndAuditFindingsStayOutOfWarnings) {
   AdmissionResponse r = handler.Validate(LoadRequest("raycluster_create_v1.json"));
   EXPECT_TRUE(r.allowed);
   EXPECT_THAT(r.warnings, ElementsAre("spec.rayVersion: is old"));
-  EXPECT_EQ(r.audit_annotations.at("scripted/checked"), "true");
+  EXPECT_EQ(r.audit_annotations.at("scripted_checked"), "true");
+}
+
+TEST(AdmissionHandlerTest, AuditAnnotationKeysAreNamesTheApiServerKeeps) {
+  EXPECT_EQ(WebhookAuditKey("rayguard-idle-timeout/workers"),
+            "rayguard-idle-timeout_workers");
+  EXPECT_EQ(WebhookAuditKey("validation.policy.admission.k8s.io/validation_failure"),
+            "validation.policy.admission.k8s.io_validation_failure");
+  EXPECT_EQ(WebhookAuditKey("/odd key!/"), "odd_key");
+  EXPECT_EQ(WebhookAuditKey("//"), "annotation");
+  const std::string long_policy(70, 'p');
+  std::string a = WebhookAuditKey(long_policy + "/a");
+  std::string b = WebhookAuditKey(long_policy + "/b");
+  EXPECT_EQ(a.size(), 63u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.substr(0, 54), std::string(54, 'p'));
 }
 
 TEST(AdmissionHandlerTest, PolicyReasonOverridesTheStatusReasonAndCode) {
