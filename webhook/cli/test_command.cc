@@ -136,7 +136,8 @@ void AddTestCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"text", "json", "junit"}));
   cmd->add_option("paths", *paths, "Test files or directories")->required();
   cmd->callback([exit_code, format, paths] {
-    auto cases = policy::RunPolicyTests(*paths, BundledMutationLoader());
+    auto cases = policy::RunPolicyTests(*paths, BundledMutationLoader(),
+                                        FindBundled("schemas"));
     if (!cases.ok()) {
       std::cerr << "rayguard test: " << cases.status().message() << "\n";
       *exit_code = 2;

@@ -275,6 +275,7 @@ CaseOutcome RunCase(const std::string& file, const std::string& test,
 // Loads what one PolicyTest names and runs its cases.
 Status RunTestDocument(const std::string& file, const YamlDocument& doc,
                        const MutationLoader& load_mutations,
+                       const std::string& schemas_dir,
                        std::vector<CaseOutcome>* out) {
   std::vector<LoadError> errors;
   ObjectReader r(doc, file, kTestKind, &errors);
@@ -304,8 +305,10 @@ Status RunTestDocument(const std::string& file, const YamlDocument& doc,
   ReadPolicyDirs(policy_paths, &objects, &errors);
   auto params = ParamStore::Load(param_paths);
   if (!params.ok()) return params.status().WithPrefix(file);
+  PolicyEngine::Options options;
+  options.schemas_dir = schemas_dir;
   auto engine = PolicyEngine::Create(std::move(objects),
-                                     std::move(params).value(), {}, &errors);
+                                     std::move(params).value(), options, &errors);
   if (!engine.ok()) return engine.status().WithPrefix(file + ": " + test);
   std::unique_ptr<const MutatingLayer> mutations;
   if (load_mutations) {
@@ -328,7 +331,7 @@ bool IsPolicyTest(const nlohmann::json& j) {
 
 Result<std::vector<CaseOutcome>> RunPolicyTests(
     const std::vector<std::string>& paths,
-    const MutationLoader& load_mutations) {
+    const MutationLoader& load_mutations, const std::string& schemas_dir) {
   std::vector<CaseOutcome> out;
   int tests = 0;
   for (const std::string& path : paths) {
@@ -343,7 +346,7 @@ Result<std::vector<CaseOutcome>> RunPolicyTests(
       for (const YamlDocument& doc : *docs) {
         if (!IsPolicyTest(doc.json)) continue;
         ++tests;
-        Status s = RunTestDocument(file, doc, load_mutations, &out);
+        Status s = RunTestDocument(file, doc, load_mutations, schemas_dir, &out);
         if (!s.ok()) return s;
       }
     }

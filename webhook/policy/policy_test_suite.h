@@ -49,10 +49,13 @@ using MutationLoader =
 // naming the file and field, when a test document is malformed or the
 // policies, params or resources it names do not load, when a case expects a
 // mutated object and `load_mutations` is empty, or when no PolicyTest is
-// found at all.
+// found at all. With `schemas_dir`, policies are field-checked against the
+// generated schemas as `check` and `serve` load them, so a misspelt field
+// fails the test run instead of the first real admission.
 Result<std::vector<CaseOutcome>> RunPolicyTests(
     const std::vector<std::string>& paths,
-    const MutationLoader& load_mutations = nullptr);
+    const MutationLoader& load_mutations = nullptr,
+    const std::string& schemas_dir = "");
 
 }  // namespace rayguard::policy
 
