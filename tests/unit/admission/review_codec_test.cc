@@ -159,5 +159,14 @@ TEST(ReviewCodecTest, InvalidUtf8InAMessageDoesNotBreakTheReply) {
   EXPECT_NO_THROW(parsed = json::parse(EncodeReview(kAdmissionV1, r)));
 }
 
+// Found by fuzz_admission: a body that starts with a number too large for a
+// double escaped DecodeReview as an uncaught nlohmann out_of_range exception.
+TEST(ReviewCodecTest, OverflowingTopLevelNumberIsMalformedJson) {
+  Result<AdmissionRequest> r = DecodeReview(
+      "55555555e558f5d2Y0\":000-9ve{\"kind\":\"Admi0ss5550");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("malformed JSON"));
+}
+
 }  // namespace
 }  // namespace rayguard::admission
