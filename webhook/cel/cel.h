@@ -134,6 +134,16 @@ class Program {
 Result<std::shared_ptr<const Program>> Compile(std::string_view expression,
                                                const Env& env);
 
+// An error Value from Program::Eval on `source`, described like a compile
+// error when the failing sub-expression is known:
+// "<input>:1:10: no such key: b\n | {'a': 1}.b\n | .........^";
+// otherwise just its message.
+std::string DescribeError(const Value& error, std::string_view source);
+
+// "line:column" (1-based, columns in code points) of the sub-expression an
+// evaluation error came from, or "" when unknown.
+std::string ErrorLocation(const Value& error, std::string_view source);
+
 }  // namespace rayguard::cel
 
 #endif  // RAYGUARD_CEL_CEL_H_

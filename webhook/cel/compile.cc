@@ -1,10 +1,12 @@
 // Compile: parse, resolve names and overloads, and build the node tree.
 
+#include <algorithm>
 #include <array>
 #include <unordered_set>
 
 #include "webhook/cel/cel.h"
 #include "webhook/cel/function_registry.h"
+#include "webhook/cel/internal/format.h"
 #include "webhook/cel/internal/nodes.h"
 #include "webhook/cel/internal/schema_check.h"
 #include "webhook/cel/lexer.h"
@@ -50,7 +52,18 @@ class Planner {
   Planner(const Env& env, const FunctionRegistry& fns)
       : env_(env), fns_(fns) {}
 
+  // Plans `e`; the node remembers where `e` is so evaluation errors can
+  // say which sub-expression failed.
   NodePtr Plan(const Expr& e) {
+    NodePtr node = PlanNode(e);
+    if (node->position() < 0) node->set_position(e.position);
+    return node;
+  }
+
+  int max_slots() const { return max_slots_; }
+
+ private:
+  NodePtr PlanNode(const Expr& e) {
     switch (e.kind) {
       case Expr::Kind::kConst: return internal::MakeConst(e.value);
       case Expr::Kind::kIdent:
@@ -70,9 +83,6 @@ class Planner {
     Fail(e, "unsupported expression");
   }
 
-  int max_slots() const { return max_slots_; }
-
- private:
   [[noreturn]] void Fail(const Expr& e, std::string message) {
     throw CompileError{e.position, std::move(message)};
   }
@@ -457,6 +467,27 @@ Env Env::Mutation() {
   Env env = Admission();
   env.mutation = true;
   return env;
+}
+
+std::string DescribeError(const Value& error, std::string_view source) {
+  if (error.error_position() < 0 ||
+      size_t(error.error_position()) > source.size()) {
+    return std::string(error.error_message());
+  }
+  return FormatSyntaxError(source, error.error_position(),
+                           std::string(error.error_message()));
+}
+
+std::string ErrorLocation(const Value& error, std::string_view source) {
+  int32_t pos = error.error_position();
+  if (pos < 0 || size_t(pos) > source.size()) return "";
+  std::string_view before = source.substr(0, pos);
+  size_t line = 1 + std::count(before.begin(), before.end(), '\n');
+  size_t nl = before.rfind('\n');
+  std::string_view in_line =
+      nl == std::string_view::npos ? before : before.substr(nl + 1);
+  return std::to_string(line) + ":" +
+         std::to_string(1 + internal::CodePointCount(in_line));
 }
 
 Result<std::shared_ptr<const Program>> Compile(std::string_view expression,

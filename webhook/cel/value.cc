@@ -91,6 +91,11 @@ Value Value::Error(std::string message) {
   v.kind_ = Kind::kError;
   return v;
 }
+Value Value::WithErrorPosition(int32_t position) const {
+  Value v = *this;
+  v.scalar_.i = int64_t(position) + 1;  // 0 stays "unknown"
+  return v;
+}
 Value Value::Object(std::string type_name,
                     std::vector<std::pair<std::string, Value>> fields) {
   Value v;

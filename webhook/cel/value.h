@@ -104,6 +104,11 @@ class Value {
   double double_value() const { return scalar_.d; }
   std::string_view string_value() const;  // kString, kBytes, kType, kError
   std::string_view error_message() const { return string_value(); }
+  // kError: byte offset in the source of the sub-expression whose
+  // evaluation failed, or -1 when unknown.
+  int32_t error_position() const { return int32_t(scalar_.i) - 1; }
+  // kError: this error, located at `position` (a byte offset).
+  Value WithErrorPosition(int32_t position) const;
   std::string_view type_name() const { return string_value(); }  // kType
   TimeParts time_value() const { return scalar_.t; }  // kDuration, kTimestamp
 

@@ -83,7 +83,7 @@ int RunCelEval(const CelEvalFlags& f) {
   }
   act.Bind("variables", cel::Value::Map(std::move(variables)));
   cel::Value v = (*program)->Eval(act);
-  if (v.IsError()) return Fail(f, "eval", std::string(v.error_message()));
+  if (v.IsError()) return Fail(f, "eval", cel::DescribeError(v, f.expression));
   if (f.format == "json") {
     auto j = v.ToJson();
     if (!j.ok()) return Fail(f, "eval", j.status().message());

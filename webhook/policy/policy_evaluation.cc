@@ -81,6 +81,10 @@ class BindingRun {
       std::string why = out.IsError()
                             ? std::string(out.error_message())
                             : "must evaluate to bool, got " + out.TypeName();
+      // Where in the expression it failed, for the policy's author.
+      std::string at =
+          cel::ErrorLocation(out, c_.validations[i].expression->source());
+      if (!at.empty()) why += " (at " + at + ")";
       message =
           "expression '" + Trim(v.expression) + "' resulted in error: " + why;
     }

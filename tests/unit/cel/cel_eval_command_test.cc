@@ -53,7 +53,19 @@ TEST(CelEvalCommandTest, ReportsCompileErrorsWithColumn) {
 TEST(CelEvalCommandTest, ReportsEvaluationErrors) {
   CliRun r = RayguardCelEval("-o json \"{'a': 1}.b\"");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out, "{\"error\":\"no such key: b\",\"stage\":\"eval\"}\n");
+  EXPECT_EQ(r.out,
+            "{\"error\":\"<input>:1:9: no such key: b\\n | {'a': 1}.b\\n"
+            " | ........^\",\"stage\":\"eval\"}\n");
+}
+
+TEST(CelEvalCommandTest, PointsAtTheSubExpressionThatFailed) {
+  CliRun r = RayguardCelEval(
+      "'object.spec.workerGroupSpecs.all(g, g.scaleStrategy.size() > 0)' "
+      "--object " + Sample());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("eval error: <input>:1:38: no such key: "
+                               "scaleStrategy\n"));
+  EXPECT_THAT(r.out, HasSubstr("\n | .....................................^"));
 }
 
 TEST(CelEvalCommandTest, BindsVariablesFromJson) {

@@ -156,6 +156,8 @@ TEST(PolicyEngineTest, ValidationErrorFollowsFailurePolicyAndActions) {
   EXPECT_EQ(r.findings[0].rule, "policy/p/0");
   EXPECT_THAT(r.findings[0].message,
               HasSubstr("expression 'object.spec.nope > 1' resulted in error"));
+  // Where it failed: the '.' before nope.
+  EXPECT_THAT(r.findings[0].message, HasSubstr("no such key: nope (at 1:12)"));
   auto ignore = Build(PolicyYaml("  failurePolicy: Ignore\n" + v));
   ASSERT_TRUE(ignore.ok());
   EXPECT_TRUE(Eval(**ignore, Cluster(0)).findings.empty());

@@ -77,7 +77,7 @@ class ComprehensionNode : public Node {
         filter_(std::move(filter)),
         step_(std::move(step)) {}
 
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     Value range = range_->Eval(f);
     if (range.IsError()) return range;
     switch (kind_) {

@@ -20,7 +20,7 @@ using K = Value::Kind;
 class ConstNode : public Node {
  public:
   explicit ConstNode(Value v) : v_(std::move(v)) {}
-  Value Eval(Frame&) const override { return v_; }
+  Value DoEval(Frame&) const override { return v_; }
 
  private:
   Value v_;
@@ -29,7 +29,7 @@ class ConstNode : public Node {
 class VarNode : public Node {
  public:
   explicit VarNode(std::string name) : name_(std::move(name)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     std::optional<Value> v = f.activation->Find(name_);
     if (!v) return Value::Error("no such attribute: " + name_);
     return std::move(*v);
@@ -42,7 +42,7 @@ class VarNode : public Node {
 class LocalNode : public Node {
  public:
   explicit LocalNode(int slot) : slot_(slot) {}
-  Value Eval(Frame& f) const override { return f.locals[slot_]; }
+  Value DoEval(Frame& f) const override { return f.locals[slot_]; }
 
  private:
   int slot_;
@@ -91,7 +91,7 @@ class SelectNode : public Node {
         var_(std::move(var)),
         test_only_(test_only),
         optional_(optional) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     if (!f.Charge(1)) return CostExceeded();
     if (!var_.empty() && f.activation->HasLazyFields(var_)) {
       std::optional<Value> v = f.activation->FindField(var_, field_);
@@ -166,7 +166,7 @@ class IndexNode : public Node {
  public:
   IndexNode(NodePtr c, NodePtr i, bool optional)
       : c_(std::move(c)), i_(std::move(i)), optional_(optional) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     if (!f.Charge(1)) return CostExceeded();
     Value c = c_->Eval(f);
     return IndexValue(c, i_->Eval(f), optional_);
@@ -187,7 +187,7 @@ Value BoolError(const Value& v, const char* op) {
 class AndNode : public Node {
  public:
   AndNode(NodePtr a, NodePtr b) : a_(std::move(a)), b_(std::move(b)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     Value a = a_->Eval(f);
     if (a.kind() == K::kBool && !a.bool_value()) return a;
     if (f.exhausted) return CostExceeded();
@@ -206,7 +206,7 @@ class AndNode : public Node {
 class OrNode : public Node {
  public:
   OrNode(NodePtr a, NodePtr b) : a_(std::move(a)), b_(std::move(b)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     Value a = a_->Eval(f);
     if (a.kind() == K::kBool && a.bool_value()) return a;
     if (f.exhausted) return CostExceeded();
@@ -225,7 +225,7 @@ class OrNode : public Node {
 class NotNode : public Node {
  public:
   explicit NotNode(NodePtr a) : a_(std::move(a)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     Value a = a_->Eval(f);
     if (a.kind() != K::kBool) return BoolError(a, "!_");
     return Value::Bool(!a.bool_value());
@@ -239,7 +239,7 @@ class TernaryNode : public Node {
  public:
   TernaryNode(NodePtr c, NodePtr a, NodePtr b)
       : c_(std::move(c)), a_(std::move(a)), b_(std::move(b)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     Value c = c_->Eval(f);
     if (c.kind() != K::kBool) return BoolError(c, "_?_:_");
     return c.bool_value() ? a_->Eval(f) : b_->Eval(f);
@@ -253,7 +253,7 @@ class EqualsNode : public Node {
  public:
   EqualsNode(NodePtr a, NodePtr b, bool negate)
       : a_(std::move(a)), b_(std::move(b)), negate_(negate) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     if (!f.Charge(1)) return CostExceeded();
     Value a = a_->Eval(f);
     if (a.IsError()) return a;
@@ -270,7 +270,7 @@ class EqualsNode : public Node {
 class InNode : public Node {
  public:
   InNode(NodePtr a, NodePtr b) : a_(std::move(a)), b_(std::move(b)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     Value a = a_->Eval(f);
     if (a.IsError()) return a;
     Value b = b_->Eval(f);
@@ -302,7 +302,7 @@ class CallNode : public Node {
         overloads_(std::move(overloads)),
         args_(std::move(args)) {}
 
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     if (!f.Charge(1)) return CostExceeded();
     constexpr size_t kInline = 4;
     if (args_.size() <= kInline) {
@@ -351,7 +351,7 @@ class ListNode : public Node {
  public:
   ListNode(std::vector<NodePtr> e, std::vector<bool> opt)
       : elements_(std::move(e)), optional_(std::move(opt)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     if (!f.Charge(1 + elements_.size())) return CostExceeded();
     std::vector<Value> out;
     out.reserve(elements_.size());
@@ -380,7 +380,7 @@ class MapNode : public Node {
  public:
   MapNode(std::vector<NodePtr> kv, std::vector<bool> opt)
       : kv_(std::move(kv)), optional_(std::move(opt)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     if (!f.Charge(1 + kv_.size())) return CostExceeded();
     std::vector<std::pair<Value, Value>> out;
     out.reserve(kv_.size() / 2);
@@ -425,7 +425,7 @@ class ObjectNode : public Node {
         fields_(std::move(fields)),
         values_(std::move(values)),
         optional_(std::move(opt)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     if (!f.Charge(1 + fields_.size())) return CostExceeded();
     std::vector<std::pair<std::string, Value>> out;
     for (size_t i = 0; i < fields_.size(); ++i) {
@@ -455,7 +455,7 @@ class MatchesNode : public Node {
  public:
   MatchesNode(NodePtr subject, std::unique_ptr<RE2> re)
       : subject_(std::move(subject)), re_(std::move(re)) {}
-  Value Eval(Frame& f) const override {
+  Value DoEval(Frame& f) const override {
     Value s = subject_->Eval(f);
     if (s.IsError()) return s;
     if (s.kind() != K::kString) {

@@ -35,7 +35,24 @@ Value CostExceeded();
 class Node {
  public:
   virtual ~Node() = default;
-  virtual Value Eval(Frame& f) const = 0;
+  // Evaluates the node. An error that does not say yet where it arose is
+  // located at this node, so the innermost failing sub-expression wins.
+  Value Eval(Frame& f) const {
+    Value v = DoEval(f);
+    if (v.IsError() && v.error_position() < 0 && position_ >= 0) [[unlikely]] {
+      return v.WithErrorPosition(position_);
+    }
+    return v;
+  }
+  // Byte offset of the node's expression in the source; -1 when unset.
+  int32_t position() const { return position_; }
+  void set_position(int32_t position) { position_ = position; }
+
+ protected:
+  virtual Value DoEval(Frame& f) const = 0;
+
+ private:
+  int32_t position_ = -1;
 };
 using NodePtr = std::unique_ptr<Node>;
 
