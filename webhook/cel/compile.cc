@@ -6,6 +6,7 @@
 
 #include "webhook/cel/cel.h"
 #include "webhook/cel/function_registry.h"
+#include "webhook/cel/internal/evident_type.h"
 #include "webhook/cel/internal/format.h"
 #include "webhook/cel/internal/nodes.h"
 #include "webhook/cel/internal/schema_check.h"
@@ -194,11 +195,15 @@ class Planner {
 
   NodePtr PlanComprehension(const Expr& e) {
     NodePtr range = Plan(*e.operand);
+    auto [type1, type2] = types_.VariableTypes(e);
     int slot1 = Push(e.iter_var);
+    types_.Push(e.iter_var, type1);
     int slot2 = e.iter_var2.empty() ? -1 : Push(e.iter_var2);
+    if (slot2 >= 0) types_.Push(e.iter_var2, type2);
     NodePtr filter = e.filter ? Plan(*e.filter) : nullptr;
     NodePtr step = Plan(*e.step);
     scopes_.resize(slot1);
+    types_.Pop(slot2 >= 0 ? 2 : 1);
     return internal::MakeComprehension(e.macro, std::move(range), slot1,
                                        slot2, std::move(filter),
                                        std::move(step));
@@ -268,9 +273,21 @@ class Planner {
            o.params[0].kind == Value::Kind::kString;
   }
 
+  // `sum()` of an empty list is the zero of the element type where the
+  // type is evident (0.0 for list(double)), as the API server's type
+  // checker makes it; otherwise int 0.
+  std::string TypedSum(const Expr& target) {
+    auto elem = internal::EvidentTypes::ListElement(types_.Of(target));
+    if (elem == "double") return "sum@double";
+    if (elem == "uint") return "sum@uint";
+    if (elem == "google.protobuf.Duration") return "sum@duration";
+    return "sum";
+  }
+
   NodePtr PlanFunction(const Expr& e, const std::string& name, bool receiver,
                        const Expr* target) {
-    const std::string fn = VersionedName(name, receiver);
+    std::string fn = VersionedName(name, receiver);
+    if (fn == "sum" && target && e.args.empty()) fn = TypedSum(*target);
     const std::vector<Overload>* all = fns_.Find(fn);
     if (!all) Fail(e, "undeclared reference to '" + fn + "'");
     size_t arity = e.args.size() + (receiver ? 1 : 0);
@@ -339,57 +356,6 @@ class Planner {
     return true;
   }
 
-  // The static type of `e` where it is evident without a type checker:
-  // constants, conversions and constructors with a fixed result type, and
-  // list/map literals of those. nullopt when unknown (variables, dyn(),
-  // null, most calls), which the homogeneity check then lets through.
-  static std::optional<std::string> EvidentType(const Expr& e) {
-    static const std::pair<std::string_view, std::string_view> kCalls[] = {
-        {"int", "int"}, {"uint", "uint"}, {"double", "double"},
-        {"string", "string"}, {"bytes", "bytes"}, {"bool", "bool"},
-        {"duration", "google.protobuf.Duration"},
-        {"timestamp", "google.protobuf.Timestamp"},
-        {"quantity", "kubernetes.Quantity"}, {"ip", "net.IP"},
-        {"cidr", "net.CIDR"}, {"url", "kubernetes.URL"},
-        {"semver", "kubernetes.Semver"}};
-    switch (e.kind) {
-      case Expr::Kind::kConst:
-        if (e.value.IsNull()) return std::nullopt;
-        return e.value.TypeName();
-      case Expr::Kind::kCall:
-        if (e.operand) return std::nullopt;
-        for (const auto& [fn, type] : kCalls) {
-          if (fn == e.name) return std::string(type);
-        }
-        return std::nullopt;
-      case Expr::Kind::kList: {
-        auto elem = CommonType(e, 0, 1);
-        return elem ? "list(" + *elem + ")" : std::optional<std::string>();
-      }
-      case Expr::Kind::kMap: {
-        auto k = CommonType(e, 0, 2), v = CommonType(e, 1, 2);
-        if (!k || !v) return std::nullopt;
-        return "map(" + *k + ", " + *v + ")";
-      }
-      default: return std::nullopt;
-    }
-  }
-
-  // The one evident type of every `stride`-th element from `part`, or
-  // nullopt when there are none (the checker infers `[]` from its use),
-  // some are unknown, or they differ.
-  static std::optional<std::string> CommonType(const Expr& e, size_t part,
-                                               size_t stride) {
-    std::optional<std::string> common;
-    for (size_t i = part; i < e.args.size(); i += stride) {
-      if (e.optional_flags[i / stride]) return std::nullopt;
-      auto t = EvidentType(*e.args[i]);
-      if (!t || (common && *common != *t)) return std::nullopt;
-      common = t;
-    }
-    return common;
-  }
-
   // Kubernetes rejects list/map literals whose elements (or keys, or
   // values) differ in type, e.g. [1, 'a'] or [duration('1s'), 1]. Elements
   // whose type is not evident here are not compared.
@@ -400,7 +366,7 @@ class Planner {
       for (size_t i = part; i < e.args.size(); i += stride) {
         if (e.optional_flags[i / stride]) continue;
         const Expr& a = *e.args[i];
-        auto type = EvidentType(a);
+        auto type = types_.Of(a);
         if (!type) continue;
         if (!first) {
           first = type;
@@ -414,6 +380,7 @@ class Planner {
   const Env& env_;
   const FunctionRegistry& fns_;
   std::vector<std::string> scopes_;
+  internal::EvidentTypes types_;  // of comprehension variables in scope
   int max_slots_ = 0;
   int exempt_literals_ = 0;  // > 0 inside arguments of format()
 };

@@ -2,10 +2,10 @@
 
 #include "webhook/cel/internal/big_int.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdint>
-
-#include <gtest/gtest.h>
 
 namespace rayguard::cel::internal {
 namespace {
@@ -41,9 +41,9 @@ TEST(BigIntTest, AddAndSubtractWithSigns) {
 TEST(BigIntTest, CompareOrdersBySignThenMagnitude) {
   EXPECT_EQ(BigInt::Compare(Dec("-100000000000000000000"), Dec("1")), -1);
   EXPECT_EQ(BigInt::Compare(Dec("-2"), Dec("-1")), -1);
-  EXPECT_EQ(BigInt::Compare(Dec("99999999999999999999"),
-                            Dec("99999999999999999999")),
-            0);
+  EXPECT_EQ(
+      BigInt::Compare(Dec("99999999999999999999"), Dec("99999999999999999999")),
+      0);
   EXPECT_EQ(BigInt::CompareMagnitude(Dec("-7"), Dec("5")), 1);
 }
 

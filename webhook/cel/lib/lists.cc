@@ -20,6 +20,11 @@ std::vector<Value> Elements(const Value& list) {
   return out;
 }
 
+Value IntZero() { return Value::Int(0); }
+Value UintZero() { return Value::Uint(0); }
+Value DoubleZero() { return Value::Double(0.0); }
+Value DurationZero() { return Value::Duration({}); }
+
 bool Comparable(const Value& v) {
   K k = v.kind();
   return k == K::kInt || k == K::kUint || k == K::kDouble || k == K::kString ||
@@ -38,9 +43,12 @@ Value IsSorted(Args a) {
   return Value::Bool(true);
 }
 
+// `zero` is what an empty list sums to: int 0 unless the compiler knew the
+// element type (see TypedSum in compile.cc).
+template <Value (*zero)()>
 Value Sum(Args a) {
   size_t n = a[0].list_size();
-  if (n == 0) return Value::Int(0);
+  if (n == 0) return zero();
   Value acc = a[0].list_at(0);
   // `_+_`'s overloads, looked up once: sum() runs per evaluation.
   static const std::vector<Overload>* const add =
@@ -215,7 +223,12 @@ Value SetsIntersects(Args a) {
 
 Status RegisterListsLibrary(FunctionRegistry& r) {
   r.AddMember("isSorted", {K::kList}, IsSorted);
-  r.AddMember("sum", {K::kList}, Sum);
+  r.AddMember("sum", {K::kList}, Sum<IntZero>);
+  // Chosen at compile time for lists of an evident element type; '@' keeps
+  // them out of reach of expressions.
+  r.AddMember("sum@double", {K::kList}, Sum<DoubleZero>);
+  r.AddMember("sum@uint", {K::kList}, Sum<UintZero>);
+  r.AddMember("sum@duration", {K::kList}, Sum<DurationZero>);
   r.AddMember("min", {K::kList}, Extreme<false>);
   r.AddMember("max", {K::kList}, Extreme<true>);
   r.AddMember("indexOf", {K::kList, kAny}, IndexOf);
