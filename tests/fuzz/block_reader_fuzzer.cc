@@ -1,8 +1,8 @@
-// Differential fuzzing of ReadYaml's fast path (the block reader) against
-// the general yaml-cpp reader: whenever the block reader handles an input,
-// ReadYaml must give exactly what the general reader gives (documents,
-// indices, values with their JSON types, source positions, errors).
-// Aborts on any difference.
+// Differential fuzzing of ReadYaml's fast paths (the block reader and the
+// JSON reader) against the general yaml-cpp reader: whenever a fast reader
+// handles an input, it and ReadYaml must give exactly what the general
+// reader gives (documents, indices, values with their JSON types, source
+// positions, errors). Aborts on any difference.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "webhook/manifest/internal/block_reader.h"
+#include "webhook/manifest/internal/json_reader.h"
 
 namespace {
 
@@ -17,7 +18,7 @@ using rayguard::SourcePosition;
 using rayguard::manifest::YamlStream;
 
 void Differ(const char* what) {
-  std::fprintf(stderr, "block reader differs from the general reader: %s\n",
+  std::fprintf(stderr, "a fast reader differs from the general reader: %s\n",
                what);
   std::abort();
 }
@@ -62,12 +63,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   manifest::YamlLimits limits;
   limits.max_depth = 32;  // reach the depth limit with small inputs too
-  if (!manifest::internal::ReadBlockYaml(text, limits).has_value()) return 0;
+  const auto block = manifest::internal::ReadBlockYaml(text, limits);
+  const auto json = manifest::internal::ReadJsonObject(text, limits);
+  if (!block && !json) return 0;
   const YamlStream general = manifest::internal::ReadYamlGeneral(text, limits);
   const YamlStream read = manifest::ReadYaml(text, limits);
   if (read.error.ok() && !general.error.ok()) {
     Differ("accepted what the general reader rejects");
   }
   Compare(read, general);
+  if (block) Compare(*block, general);
+  if (json) Compare(*json, general);
   return 0;
 }

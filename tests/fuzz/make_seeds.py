@@ -49,6 +49,21 @@ def json_pairs():
     return pairs
 
 
+def json_renderings():
+    """The JSON fixtures re-rendered compact and indented (ensure_ascii off),
+    for the JSON reader: both layouts kubectl and generators write."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures/**/*.json"),
+                                 recursive=True))[:20]:
+        try:
+            doc = json.load(open(path, encoding="utf-8"))
+        except ValueError:
+            continue
+        out.append(json.dumps(doc).encode())
+        out.append(json.dumps(doc, indent=2, ensure_ascii=False).encode())
+    return out
+
+
 def main():
     out = sys.argv[1]
     write(out, "json_patch", json_pairs())
@@ -56,7 +71,8 @@ def main():
     write(out, "admission", list(files("tests/fixtures/admission/*.json")))
     write(out, "yaml", list(files("tests/fixtures/samples/*.yaml"))[:40])
     write(out, "policy", list(files("policies/*.yaml")))
-    write(out, "block_reader", list(files("tests/fixtures/**/*.yaml")))
+    write(out, "block_reader", list(files("tests/fixtures/**/*.yaml")) +
+          list(files("tests/fixtures/**/*.json")) + json_renderings())
 
 
 if __name__ == "__main__":

@@ -62,30 +62,6 @@ bool IsIndicator(char c) {
   }
 }
 
-// Bytes and characters YAML treats specially (line breaks, BOMs, controls)
-// that the subset leaves to the general reader.
-bool HasUnusualBytes(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 && c != '\n' && c != '\t') return true;
-    if (c == 0x7F) return true;
-    if (c == 0xC2 && i + 1 < text.size() &&
-        static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      return true;  // C1 controls, NEL
-    }
-    if (c == 0xE2 && text.substr(i, 2) == "\xE2\x80" && i + 2 < text.size() &&
-        (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
-      return true;  // line and paragraph separators
-    }
-    if (c == 0xEF && (text.substr(i, 3) == "\xEF\xBB\xBF" ||
-                      text.substr(i, 3) == "\xEF\xBF\xBE" ||
-                      text.substr(i, 3) == "\xEF\xBF\xBF")) {
-      return true;
-    }
-  }
-  return false;
-}
-
 // sigs.k8s.io/yaml turns non-string keys into their JSON text.
 std::string KeyString(const json& key) {
   return key.is_string() ? key.get<std::string>() : key.dump();
@@ -611,6 +587,28 @@ class BlockReader {
 };
 
 }  // namespace
+
+bool HasUnusualBytes(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 && c != '\n' && c != '\t') return true;
+    if (c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      return true;  // C1 controls, NEL
+    }
+    if (c == 0xE2 && text.substr(i, 2) == "\xE2\x80" && i + 2 < text.size() &&
+        (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      return true;  // line and paragraph separators
+    }
+    if (c == 0xEF && (text.substr(i, 3) == "\xEF\xBB\xBF" ||
+                      text.substr(i, 3) == "\xEF\xBF\xBE" ||
+                      text.substr(i, 3) == "\xEF\xBF\xBF")) {
+      return true;
+    }
+  }
+  return false;
+}
 
 std::optional<YamlStream> ReadBlockYaml(std::string_view text,
                                         const YamlLimits& limits) {

@@ -5,6 +5,7 @@
 #include "webhook/manifest/yaml_reader.h"
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -18,6 +19,7 @@
 
 #include "webhook/core/json_pointer.h"
 #include "webhook/manifest/internal/block_reader.h"
+#include "webhook/manifest/internal/json_reader.h"
 
 namespace rayguard::manifest {
 namespace {
@@ -289,12 +291,25 @@ class JsonBuilder : public YAML::EventHandler {
   std::optional<YamlDocument> done_;
 };
 
+// Whether some line's first character after spaces and tabs is ','. Cheap
+// (memchr), and most texts have none, which spares them the scan below.
+bool HasLineStartingWithComma(std::string_view text) {
+  for (std::size_t at = text.find(','); at != std::string_view::npos;
+       at = text.find(',', at + 1)) {
+    std::size_t i = at;
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+    if (i == 0 || text[i - 1] == '\n') return true;
+  }
+  return false;
+}
+
 // yaml-cpp 0.7 never returns on a line that starts with ',' outside a flow
 // collection (",&", "- a\n,"): found by fuzzing. Such a line is never valid
 // YAML, so it is rejected here, before the parser sees it. Brackets and
 // quotes are followed only inside flow collections, which is enough to
 // accept flow sequences whose continuation lines start with ','.
 std::optional<SourcePosition> FindBlockFlowEntry(std::string_view text) {
+  if (!HasLineStartingWithComma(text)) return std::nullopt;
   int depth = 0;
   char quote = 0;
   bool line_start = true;
@@ -378,29 +393,57 @@ YamlStream ParseWithYamlCpp(std::string_view text, const YamlLimits& limits,
   return out;
 }
 
+// The length of the well-formed UTF-8 sequence at text[i], or 0: no
+// overlong forms, surrogates or code points beyond U+10FFFF.
+std::size_t Utf8SequenceAt(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + len > text.size()) return 0;
+  std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto cc = static_cast<unsigned char>(text[i + k]);
+    if ((cc >> 6) != 2) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return len;
+}
+
+// The common case, fast: runs of ASCII are skipped eight bytes at a time.
+bool IsValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::uint64_t word;
+    if (i + 8 <= text.size()) {
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const std::size_t len = Utf8SequenceAt(text, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace
 
 namespace internal {
 
 // go-yaml (and so kubectl) rejects such input; yaml-cpp would pass it on.
 std::optional<SourcePosition> FindInvalidUtf8(std::string_view text) {
+  if (IsValidUtf8(text)) return std::nullopt;
   int line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                                   : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > text.size()) return SourcePosition{line, column};
-    std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc >> 6) != 2) return SourcePosition{line, column};
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return SourcePosition{line, column};  // overlong, too big, surrogate
-    }
-    if (c == '\n') {
+    const std::size_t len = Utf8SequenceAt(text, i);
+    if (len == 0) return SourcePosition{line, column};
+    if (text[i] == '\n') {
       ++line;
       column = 1;
     } else {
@@ -418,16 +461,27 @@ YamlStream ReadYamlGeneral(std::string_view text, const YamlLimits& limits) {
 
 }  // namespace internal
 
-// Most manifests take the block reader; what it does not handle, and every
-// error, comes from yaml-cpp. The block reader records key positions only,
-// so value positions (policy files, small and read once) come from yaml-cpp.
+namespace {
+
+// Whether the first non-blank character opens a flow map, as JSON does.
+bool StartsWithBrace(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \n");
+  return first != std::string_view::npos && text[first] == '{';
+}
+
+}  // namespace
+
+// Most manifests take a fast reader (JSON objects the JSON reader, block
+// style the block reader); what they do not handle, and every error, comes
+// from yaml-cpp. The fast readers record key positions only, so value
+// positions (policy files, small and read once) come from yaml-cpp.
 YamlStream ReadYaml(std::string_view text, const YamlLimits& limits,
                     EntryPosition entries) {
   if (auto rejected = Precheck(text)) return std::move(*rejected);
   if (entries == EntryPosition::kKey) {
-    if (auto fast = internal::ReadBlockYaml(text, limits)) {
-      return std::move(*fast);
-    }
+    auto fast = StartsWithBrace(text) ? internal::ReadJsonObject(text, limits)
+                                      : internal::ReadBlockYaml(text, limits);
+    if (fast) return std::move(*fast);
   }
   return ParseWithYamlCpp(text, limits, entries);
 }

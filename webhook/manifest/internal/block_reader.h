@@ -25,6 +25,11 @@ std::optional<YamlStream> ReadBlockYaml(std::string_view text,
 // what ReadYaml returns for text the block reader does not handle.
 YamlStream ReadYamlGeneral(std::string_view text, const YamlLimits& limits);
 
+// Whether `text` holds bytes or characters YAML treats specially (line
+// breaks other than '\n', BOMs, control characters) that the fast readers
+// leave to the general reader.
+bool HasUnusualBytes(std::string_view text);
+
 // The position of the first byte that is not well-formed UTF-8, if any.
 std::optional<SourcePosition> FindInvalidUtf8(std::string_view text);
 
