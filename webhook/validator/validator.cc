@@ -1,6 +1,7 @@
 #include "webhook/validator/validator.h"
 
 #include <algorithm>
+#include <future>
 
 #include "webhook/mutation/mutation_layer.h"
 #include "webhook/policy/policy_engine.h"
@@ -11,6 +12,17 @@ namespace rayguard {
 
 Result<std::unique_ptr<const Validator>> Validator::Create(
     const ValidatorOptions& options) {
+  // The policies load (and field-check against the schemas, read on their
+  // own) while the schemas compile: the two are independent and each takes
+  // tens of milliseconds, which every `check` run waits for.
+  std::future<Result<std::unique_ptr<const policy::PolicyEngine>>> loading;
+  if (!options.policy_dirs.empty()) {
+    loading = std::async(std::launch::async, [&options] {
+      return policy::LoadPolicyEngine({options.policy_dirs, options.params_dir,
+                                       options.skip_invalid_policies,
+                                       options.schemas_dir});
+    });
+  }
   std::vector<std::unique_ptr<Layer>> layers;
   auto schema_layer =
       schema::NewSchemaLayer({options.schemas_dir, options.strict});
@@ -18,11 +30,8 @@ Result<std::unique_ptr<const Validator>> Validator::Create(
   layers.push_back(std::move(schema_layer).value());
   layers.push_back(rules::NewRuleLayer({options.feature_gates}));
   PolicyCounts policy_counts;
-  if (!options.policy_dirs.empty()) {
-    auto engine =
-        policy::LoadPolicyEngine({options.policy_dirs, options.params_dir,
-                                  options.skip_invalid_policies,
-                                  options.schemas_dir});
+  if (loading.valid()) {
+    auto engine = loading.get();
     if (!engine.ok()) return engine.status();
     const policy::LoadCounts& c = (*engine)->counts();
     policy_counts = {c.policies, c.skipped_policies + c.skipped_bindings};
@@ -67,11 +76,10 @@ nlohmann::json Validator::ApplyDefaults(nlohmann::json object) const {
   return object;
 }
 
-CheckResult Validator::Check(const Resource& resource) const {
+CheckResult Validator::Check(Resource resource) const {
   CheckResult result;
-  Resource defaulted = resource;
-  defaulted.object = ApplyDefaults(resource.object);
-  for (const auto& layer : layers_) layer->Check(defaulted, &result);
+  resource.object = ApplyDefaults(std::move(resource.object));
+  for (const auto& layer : layers_) layer->Check(resource, &result);
   ApplyOverrides(&result.findings);
   return result;
 }
