@@ -142,12 +142,16 @@ report::DocumentRecord CheckEntry(const CheckContext& ctx,
     r.object = std::move(m->object);
     if (yaml) yaml->append("---\n").append(manifest::WriteYaml(r.object));
   }
-  CheckResult checked = ctx.validator.Check(r);
+  // Only the source map is needed after the check: the object moves in.
+  Resource located;
+  located.source_map = r.source_map;
+  CheckResult checked = ctx.validator.Check(std::move(r));
   rec.result.findings.insert(rec.result.findings.end(),
-                             checked.findings.begin(), checked.findings.end());
+                             std::make_move_iterator(checked.findings.begin()),
+                             std::make_move_iterator(checked.findings.end()));
   rec.result.audit_annotations.merge(checked.audit_annotations);
   for (const Finding& f : rec.result.findings) {
-    rec.positions.push_back(r.PositionOf(FieldPathToPointer(f.path)));
+    rec.positions.push_back(located.PositionOf(FieldPathToPointer(f.path)));
     if (ctx.flags.warnings_as_errors && f.severity == Severity::kWarning) {
       rec.allowed = false;
     }

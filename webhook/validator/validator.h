@@ -58,8 +58,10 @@ class Validator {
   // object is allowed unchecked.
   static bool Handles(const nlohmann::json& object);
 
-  // Runs every layer on `resource` (CRD defaults applied first).
-  CheckResult Check(const Resource& resource) const;
+  // Runs every layer on `resource` (CRD defaults applied first). Takes the
+  // resource by value so that a caller done with it can move it in and
+  // spare a copy of the object.
+  CheckResult Check(Resource resource) const;
 
   // Returns `object` with CRD defaults applied, as the API server stores it.
   nlohmann::json ApplyDefaults(nlohmann::json object) const;
