@@ -63,16 +63,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   manifest::YamlLimits limits;
   limits.max_depth = 32;  // reach the depth limit with small inputs too
-  const auto block = manifest::internal::ReadBlockYaml(text, limits);
-  const auto json = manifest::internal::ReadJsonObject(text, limits);
-  if (!block && !json) return 0;
+  // At most one fast reader handles a text (the JSON reader only objects,
+  // which the block reader never takes), and it is the one ReadYaml uses
+  // after its input checks, so ReadYaml's answer is the fast reader's.
+  if (!manifest::internal::ReadBlockYaml(text, limits).has_value() &&
+      !manifest::internal::ReadJsonObject(text, limits).has_value()) {
+    return 0;
+  }
   const YamlStream general = manifest::internal::ReadYamlGeneral(text, limits);
   const YamlStream read = manifest::ReadYaml(text, limits);
   if (read.error.ok() && !general.error.ok()) {
     Differ("accepted what the general reader rejects");
   }
   Compare(read, general);
-  if (block) Compare(*block, general);
-  if (json) Compare(*json, general);
   return 0;
 }

@@ -1,11 +1,10 @@
 #include "webhook/manifest/file_walker.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 #include <system_error>
 
 namespace rayguard::manifest {
@@ -118,6 +117,21 @@ void AddDocument(const std::string& file, YamlDocument doc,
   }
 }
 
+// Reads `path` whole (regular files, pipes and devices alike) with one
+// copy; iostreams cost more than the read itself for small manifests.
+bool ReadWholeFile(const std::string& path, std::string* text) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char buffer[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
+    text->append(buffer, n);
+  }
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  return !failed;
+}
+
 }  // namespace
 
 std::vector<InputFile> ListInputs(const std::vector<std::string>& paths) {
@@ -164,17 +178,11 @@ std::vector<ManifestEntry> ReadManifestFile(const std::string& path,
   if (is_stdin) {
     text.assign(std::istreambuf_iterator<char>(std::cin),
                 std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    if (in) buffer << in.rdbuf();
-    if (!in || in.bad()) {
-      ManifestEntry entry;
-      entry.resource.file = path;
-      entry.error = Status::Unavailable("cannot read file");
-      return {std::move(entry)};
-    }
-    text = std::move(buffer).str();
+  } else if (!ReadWholeFile(path, &text)) {
+    ManifestEntry entry;
+    entry.resource.file = path;
+    entry.error = Status::Unavailable("cannot read file");
+    return {std::move(entry)};
   }
   return ReadManifestText(is_stdin ? kStdinName : path, text, limits);
 }
