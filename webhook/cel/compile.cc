@@ -311,34 +311,45 @@ class Planner {
     for (const auto& a : e.args) args.push_back(Plan(*a));
     exempt_literals_ -= exempt;
     NodePtr call = internal::MakeCall(fn, std::move(matching), std::move(args));
-    ValidateLiteralCall(e, fn, target, *call);
+    std::optional<Value> folded = ValidateLiteralCall(e, fn, target, *call);
+    // A library value parsed from literals (quantity('64Gi'), ip('10.0.0.1'))
+    // is the same on every evaluation: build it once.
+    static const std::unordered_set<std::string> kFoldable = {
+        "quantity", "ip", "cidr", "url", "semver"};
+    if (folded && !receiver && kFoldable.count(fn)) {
+      return internal::MakeConst(std::move(*folded));
+    }
     return call;
   }
 
   // Kubernetes validates constant arguments of parsing functions at compile
   // time: quantity('1Q') or a broken regex is a compile error, not a
-  // runtime one.
-  void ValidateLiteralCall(const Expr& e, const std::string& fn,
-                           const Expr* target, const internal::Node& call) {
+  // runtime one. Returns the value when the call is on literals only and
+  // succeeds.
+  std::optional<Value> ValidateLiteralCall(const Expr& e,
+                                           const std::string& fn,
+                                           const Expr* target,
+                                           const internal::Node& call) {
     // Calls on literals are also evaluated, so that what a type checker
     // would reject ([[1]].min(), ['a'].sum()) fails to compile.
     static const std::unordered_set<std::string> kValidated = {
         "find", "findAll", "quantity", "ip", "cidr", "url", "semver",
         "matches", "format", "format@4", "duration", "timestamp"};
-    if (target && !IsLiteral(*target)) return;
+    if (target && !IsLiteral(*target)) return std::nullopt;
     for (const auto& a : e.args) {
-      if (!IsLiteral(*a)) return;
+      if (!IsLiteral(*a)) return std::nullopt;
     }
     internal::Frame frame;
     Activation none;
     frame.activation = &none;
     frame.limit = kDefaultCostLimit;
     Value v = call.Eval(frame);
-    if (!v.IsError()) return;
+    if (!v.IsError()) return v;
     std::string_view msg = v.error_message();
     if (kValidated.count(fn) || msg.starts_with("no such overload")) {
       Fail(e, std::string(msg));
     }
+    return std::nullopt;
   }
 
   static bool IsLiteral(const Expr& e) {

@@ -107,7 +107,10 @@ Value Value::Object(std::string type_name,
 Value Value::Opaque(std::shared_ptr<const OpaqueValue> o) {
   Value v;
   v.kind_ = Kind::kOpaque;
-  v.heap_ = std::make_shared<OpaqueHeap>(std::move(o));
+  v.scalar_.opaque = o.get();
+  // heap_ shares o's ownership (aliasing constructor): no second block.
+  static const OpaqueHeap kMarker(nullptr);
+  v.heap_ = std::shared_ptr<const Heap>(std::move(o), &kMarker);
   return v;
 }
 
@@ -253,7 +256,7 @@ const Value* Value::optional_value() const {
 }
 
 const OpaqueValue* Value::opaque() const {
-  return static_cast<const OpaqueHeap*>(heap_.get())->value.get();
+  return scalar_.opaque;
 }
 
 std::string Value::TypeName() const {

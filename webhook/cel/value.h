@@ -168,6 +168,7 @@ class Value {
       const char* data;
       size_t size;
     } sv;  // a borrowed string (kString with no heap_ and no json_)
+    const OpaqueValue* opaque;  // kOpaque; heap_ owns it
   } scalar_{.i = 0};
   const nlohmann::json* json_ = nullptr;
   std::shared_ptr<const Heap> heap_;
