@@ -1,5 +1,7 @@
 // DESIGN.md's `check -o json` document: results[] and summary{}.
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "webhook/report/reporter.h"
 
@@ -49,21 +51,38 @@ Json ResultJson(const DocumentRecord& r) {
   return out;
 }
 
+// `json.dump(2)` as it reads at `indent` spaces of nesting: JSON strings
+// hold no raw line breaks, so every line break is the dump's own.
+void AppendIndented(const std::string& dumped, int indent, std::string* out) {
+  const std::string spaces(indent, ' ');
+  out->append(spaces);
+  std::size_t from = 0;
+  for (std::size_t nl = dumped.find('\n'); nl != std::string::npos;
+       nl = dumped.find('\n', from)) {
+    out->append(dumped, from, nl + 1 - from).append(spaces);
+    from = nl + 1;
+  }
+  out->append(dumped, from);
+}
+
+// Each result is serialized as it arrives (while later files are still
+// being checked) rather than all at the end: Flush only splices them into
+// the document, byte for byte what dumping the whole document would give.
 class JsonReporter : public Reporter {
  public:
   explicit JsonReporter(std::ostream& out) : out_(out) {}
 
   void Write(const DocumentRecord& record) override {
     summary_.Add(record);
-    if (record.outcome != Outcome::kSkipped) {
-      results_.push_back(ResultJson(record));
-    }
+    if (record.outcome == Outcome::kSkipped) return;
+    results_.append(results_.empty() ? "[\n" : ",\n");
+    AppendIndented(Dump(ResultJson(record)), 4, &results_);
   }
 
   void Flush() override {
     const Summary& s = summary_;
     Json doc = {
-        {"results", std::move(results_)},
+        {"results", Json::array()},
         {"summary",
          {{"documents", s.documents},
           {"checked", s.checked},
@@ -72,13 +91,23 @@ class JsonReporter : public Reporter {
           {"skipped", s.skipped},
           {"warnings", s.warnings},
           {"errors", s.errors}}}};
-    out_ << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    std::string text = Dump(doc);
+    if (!results_.empty()) {
+      constexpr std::string_view kEmpty = "\"results\": []";
+      const std::size_t at = text.find(kEmpty) + kEmpty.size() - 2;
+      text.replace(at, 2, results_ + "\n  ]");
+    }
+    out_ << text << "\n";
     out_.flush();
   }
 
  private:
+  static std::string Dump(const Json& j) {
+    return j.dump(2, ' ', false, Json::error_handler_t::replace);
+  }
+
   std::ostream& out_;
-  Json results_ = Json::array();
+  std::string results_;  // "[\n    {...},\n    {...}" once there is one
   Summary summary_;
 };
 
