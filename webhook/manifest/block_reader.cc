@@ -593,6 +593,9 @@ bool HasUnusualBytes(std::string_view text) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x20 && c != '\n' && c != '\t') return true;
     if (c == 0x7F) return true;
+    // Never in UTF-8; a UTF-16 BOM (FE FF, FF FE) spares the text the
+    // UTF-8 check, and yaml-cpp then reads it as UTF-16.
+    if (c >= 0xF5) return true;
     if (c == 0xC2 && i + 1 < text.size() &&
         static_cast<unsigned char>(text[i + 1]) < 0xA0) {
       return true;  // C1 controls, NEL

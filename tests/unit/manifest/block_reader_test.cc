@@ -152,6 +152,7 @@ const Case kCases[] = {
      "\xEF\xBB\xBF"
      "a: 1\n",
      false},
+    {"utf-16 bom", "\xFE\xFF\xFF\xFF#'Ands: -10", false},  // found by fuzzing
     {"document end marker", "a: 1\n...\n", false},
     {"directive", "%YAML 1.1\n---\na: 1\n", false},
     {"scalar document", "just text\n", false},

@@ -26,8 +26,8 @@ std::optional<YamlStream> ReadBlockYaml(std::string_view text,
 YamlStream ReadYamlGeneral(std::string_view text, const YamlLimits& limits);
 
 // Whether `text` holds bytes or characters YAML treats specially (line
-// breaks other than '\n', BOMs, control characters) that the fast readers
-// leave to the general reader.
+// breaks other than '\n', BOMs, bytes never found in UTF-8, control
+// characters) that the fast readers leave to the general reader.
 bool HasUnusualBytes(std::string_view text);
 
 // The position of the first byte that is not well-formed UTF-8, if any.
