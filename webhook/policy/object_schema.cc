@@ -124,9 +124,15 @@ class SchemaCache {
   static std::shared_ptr<const json> Read(const std::set<std::string>& paths) {
     std::shared_ptr<json> out;
     for (const std::string& p : paths) {
-      std::ifstream in(p);
+      std::ifstream in(p, std::ios::binary);
       if (!in.is_open()) return nullptr;  // an unreadable schema: no check
-      json schema = json::parse(in, nullptr, false);
+      // Parsing from a string is several times faster than from a stream.
+      std::error_code ec;
+      std::string text(std::filesystem::file_size(p, ec), '\0');
+      if (ec || !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+        return nullptr;
+      }
+      json schema = json::parse(text, nullptr, false);
       if (!schema.is_object()) return nullptr;
       if (out == nullptr) {
         out = std::make_shared<json>(std::move(schema));
