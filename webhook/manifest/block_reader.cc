@@ -7,6 +7,7 @@
 // tests/fuzz/block_reader_fuzzer.cc hold it equal to the general reader.
 #include "webhook/manifest/internal/block_reader.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -588,25 +589,43 @@ class BlockReader {
 
 }  // namespace
 
+namespace {
+
+// Bytes that may start something HasUnusualBytes looks for. A table lookup
+// per byte keeps the scan (every manifest's every byte) cheap.
+constexpr std::array<bool, 256> kMayBeUnusual = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = c != '\n' && c != '\t';
+  t[0x7F] = t[0xC2] = t[0xE2] = t[0xEF] = true;
+  for (int c = 0xF5; c < 0x100; ++c) t[c] = true;
+  return t;
+}();
+
+bool IsUnusualAt(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x20 || c == 0x7F) return true;
+  // Never in UTF-8; a UTF-16 BOM (FE FF, FF FE) spares the text the UTF-8
+  // check, and yaml-cpp then reads it as UTF-16.
+  if (c >= 0xF5) return true;
+  if (c == 0xC2) {
+    return i + 1 < text.size() &&
+           static_cast<unsigned char>(text[i + 1]) < 0xA0;  // C1, NEL
+  }
+  if (c == 0xE2) {
+    return text.substr(i, 2) == "\xE2\x80" && i + 2 < text.size() &&
+           (text[i + 2] == '\xA8' || text[i + 2] == '\xA9');  // LS, PS
+  }
+  return text.substr(i, 3) == "\xEF\xBB\xBF" ||  // BOM, non-characters
+         text.substr(i, 3) == "\xEF\xBF\xBE" ||
+         text.substr(i, 3) == "\xEF\xBF\xBF";
+}
+
+}  // namespace
+
 bool HasUnusualBytes(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 && c != '\n' && c != '\t') return true;
-    if (c == 0x7F) return true;
-    // Never in UTF-8; a UTF-16 BOM (FE FF, FF FE) spares the text the
-    // UTF-8 check, and yaml-cpp then reads it as UTF-16.
-    if (c >= 0xF5) return true;
-    if (c == 0xC2 && i + 1 < text.size() &&
-        static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      return true;  // C1 controls, NEL
-    }
-    if (c == 0xE2 && text.substr(i, 2) == "\xE2\x80" && i + 2 < text.size() &&
-        (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
-      return true;  // line and paragraph separators
-    }
-    if (c == 0xEF && (text.substr(i, 3) == "\xEF\xBB\xBF" ||
-                      text.substr(i, 3) == "\xEF\xBF\xBE" ||
-                      text.substr(i, 3) == "\xEF\xBF\xBF")) {
+    if (kMayBeUnusual[static_cast<unsigned char>(text[i])] &&
+        IsUnusualAt(text, i)) {
       return true;
     }
   }
