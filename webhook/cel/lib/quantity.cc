@@ -97,7 +97,8 @@ Status RegisterQuantityLibrary(FunctionRegistry& r) {
   r.AddMember("isInteger", {q}, IsInteger);
   r.AddMember("asInteger", {q}, AsInteger);
   r.AddMember("asApproximateFloat", {q}, AsApproximateFloat);
-  r.AddMember("sign", {q}, Sign);
+  // Declared as a global in Kubernetes: sign(q) type-checks, q.sign() not.
+  r.AddGlobal("sign", {q}, Sign);
   r.AddGlobal("string", {q}, ToString);
   return Status::Ok();
 }
