@@ -2,6 +2,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "webhook/report/reporter.h"
 
@@ -66,8 +67,11 @@ void AppendIndented(const std::string& dumped, int indent, std::string* out) {
 }
 
 // Each result is serialized as it arrives (while later files are still
-// being checked) rather than all at the end: Flush only splices them into
-// the document, byte for byte what dumping the whole document would give.
+// being checked) rather than all at the end, and kept as its own string:
+// Flush writes them between the document's head and tail, byte for byte
+// what dumping the whole document would give, without building one
+// buffer of every result (tens of MB for a big repository, and fresh pages
+// to fault in at every doubling).
 class JsonReporter : public Reporter {
  public:
   explicit JsonReporter(std::ostream& out) : out_(out) {}
@@ -75,8 +79,8 @@ class JsonReporter : public Reporter {
   void Write(const DocumentRecord& record) override {
     summary_.Add(record);
     if (record.outcome == Outcome::kSkipped) return;
-    results_.append(results_.empty() ? "[\n" : ",\n");
-    AppendIndented(Dump(ResultJson(record)), 4, &results_);
+    std::string& text = results_.emplace_back();
+    AppendIndented(Dump(ResultJson(record)), 4, &text);
   }
 
   void Flush() override {
@@ -91,13 +95,19 @@ class JsonReporter : public Reporter {
           {"skipped", s.skipped},
           {"warnings", s.warnings},
           {"errors", s.errors}}}};
-    std::string text = Dump(doc);
-    if (!results_.empty()) {
+    const std::string text = Dump(doc);
+    if (results_.empty()) {
+      out_ << text << "\n";
+    } else {
+      // Splice the results in where the empty list is.
       constexpr std::string_view kEmpty = "\"results\": []";
-      const std::size_t at = text.find(kEmpty) + kEmpty.size() - 2;
-      text.replace(at, 2, results_ + "\n  ]");
+      const std::size_t at = text.find(kEmpty) + kEmpty.size() - 1;
+      out_.write(text.data(), static_cast<std::streamsize>(at));
+      for (std::size_t i = 0; i < results_.size(); ++i) {
+        out_ << (i == 0 ? "\n" : ",\n") << results_[i];
+      }
+      out_ << "\n  " << std::string_view(text).substr(at) << "\n";
     }
-    out_ << text << "\n";
     out_.flush();
   }
 
@@ -107,7 +117,7 @@ class JsonReporter : public Reporter {
   }
 
   std::ostream& out_;
-  std::string results_;  // "[\n    {...},\n    {...}" once there is one
+  std::vector<std::string> results_;  // each indented as in the document
   Summary summary_;
 };
 
