@@ -63,12 +63,41 @@ bool IsIndicator(char c) {
   }
 }
 
+// pointer + "/" + the escaped key, with one allocation.
+std::string ChildPointer(const std::string& pointer, const std::string& key) {
+  std::string child;
+  child.reserve(pointer.size() + 1 + key.size());
+  child.append(pointer).push_back('/');
+  if (key.find_first_of("~/") == std::string::npos) {
+    child.append(key);
+  } else {
+    child.append(EscapePointerToken(key));
+  }
+  return child;
+}
+
 // sigs.k8s.io/yaml turns non-string keys into their JSON text.
 std::string KeyString(const json& key) {
   return key.is_string() ? key.get<std::string>() : key.dump();
 }
 
+// Whether a plain scalar starting with `c` may resolve to something other
+// than the string itself: YAML 1.1 booleans (y, n, yes, on, true, false,
+// off...) and nulls (~, null), numbers, .nan and .inf. Keys and values
+// starting with any other character (most of a manifest) skip resolution.
+bool MayResolve(char c) {
+  switch (c) {
+    case 'y': case 'Y': case 'n': case 'N': case 't': case 'T':
+    case 'f': case 'F': case 'o': case 'O': case '~': case '.':
+    case '+': case '-':
+      return true;
+    default:
+      return c >= '0' && c <= '9';
+  }
+}
+
 json ResolvePlain(std::string_view s) {
+  if (!s.empty() && !MayResolve(s[0])) return json(std::string(s));
   json v;
   if (!ResolvePlainScalar(std::string(s), &v).ok()) Punt();
   return v;
@@ -279,7 +308,7 @@ class BlockReader {
       if (line.has_tab) Punt();
       Key key = ParseKey(line.text, col);
       if (out->contains(key.text)) Punt();  // duplicate, or a merge
-      std::string child = pointer + "/" + EscapePointerToken(key.text);
+      std::string child = ChildPointer(pointer, key.text);
       (*map_)[child] = Position(li, col);
       json& slot = (*out)[key.text];
       pos_ = li + 1;
@@ -386,7 +415,9 @@ class BlockReader {
     }
     std::string_view raw = text.substr(at, colon - at);
     if (raw == "<<") Punt();  // merge key
-    key.text = KeyString(ResolvePlain(raw));
+    key.text = !raw.empty() && !MayResolve(raw[0])
+                   ? std::string(raw)
+                   : KeyString(ResolvePlain(raw));
     key.rest = colon + 1;
     return key;
   }
