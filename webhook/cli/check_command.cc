@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -294,6 +295,9 @@ int RunCheck(const CheckFlags& flags) {
   Result<ValidatorOptions> options = BuildValidatorOptions(flags.validator);
   if (!options.ok()) return fail(options.status());
   spdlog::set_default_logger(spdlog::stderr_logger_mt("rayguard"));
+  // Walking a big repository (a stat per file) overlaps the loading.
+  auto listing = std::async(std::launch::async,
+                            [&flags] { return manifest::ListInputs(flags.paths); });
   Result<std::unique_ptr<const Validator>> validator =
       Validator::Create(*options);
   if (!validator.ok()) return fail(validator.status());
@@ -321,7 +325,7 @@ int RunCheck(const CheckFlags& flags) {
   bool denied = false, errors = false;
   const unsigned jobs =
       flags.jobs ? flags.jobs : std::max(1u, std::thread::hardware_concurrency());
-  CheckAll(ctx, manifest::ListInputs(flags.paths), jobs,
+  CheckAll(ctx, listing.get(), jobs,
            [&](const FileOutput& out) {
              if (yaml_out) std::cout << out.mutated_yaml;
              for (const report::DocumentRecord& rec : out.records) {
