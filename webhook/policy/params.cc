@@ -9,8 +9,10 @@
 namespace rayguard::policy {
 namespace {
 
-std::string StringAt(const nlohmann::json& object, const char* section,
-                     const char* key) {
+// A view of the string at object[section][key] (object[key] without a
+// section), or "": Find runs for every object and binding, so no copies.
+std::string_view StringAt(const nlohmann::json& object, const char* section,
+                          const char* key) {
   const nlohmann::json* node = &object;
   if (section != nullptr) {
     auto it = object.find(section);
@@ -18,7 +20,8 @@ std::string StringAt(const nlohmann::json& object, const char* section,
     node = &*it;
   }
   auto it = node->find(key);
-  return it != node->end() && it->is_string() ? it->get<std::string>() : "";
+  if (it == node->end() || !it->is_string()) return "";
+  return it->get_ref<const std::string&>();
 }
 
 nlohmann::json LabelsOf(const nlohmann::json& object) {
@@ -65,7 +68,7 @@ void ParamStore::Add(nlohmann::json object) {
 std::vector<const nlohmann::json*> ParamStore::Find(
     const ParamKind& kind, const ParamRef& ref,
     const std::string& object_namespace) const {
-  std::string ns =
+  const std::string& ns =
       ref.namespace_name.empty() ? object_namespace : ref.namespace_name;
   std::vector<const nlohmann::json*> out;
   for (const nlohmann::json& p : objects_) {
@@ -73,7 +76,7 @@ std::vector<const nlohmann::json*> ParamStore::Find(
         StringAt(p, nullptr, "kind") != kind.kind) {
       continue;
     }
-    std::string param_ns = StringAt(p, "metadata", "namespace");
+    const std::string_view param_ns = StringAt(p, "metadata", "namespace");
     if (!param_ns.empty() && param_ns != ns) continue;
     if (!ref.name.empty()) {
       if (StringAt(p, "metadata", "name") == ref.name) return {&p};
