@@ -144,7 +144,8 @@ class JsonReader {
       const SourcePosition key_at = Here();
       const std::size_t key_start = i_;
       std::string key = ReadString();
-      SkipSpace();
+      // A YAML implicit key ends on its line: no line break before ':'.
+      while (Peek() == ' ') ++i_;
       if (i_ - key_start > kMaxKeySpan) Punt();
       Expect(':');
       SkipSpace();

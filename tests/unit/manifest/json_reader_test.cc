@@ -160,6 +160,10 @@ const Case kCases[] = {
     {"unterminated", R"({"a": "x)", false},
     {"unclosed", R"({"a": 1)", false},
     {"nan", R"({"a": NaN})", false},
+    // Found by fuzzing: YAML ends an implicit key at the end of its line.
+    {"line break before the colon", "{\"a\"\n: 1}", false},
+    {"line break after the colon", "{\"a\":\n  1}", true},
+    {"lines at column 0", "{\n\"a\": [\n1,\n2\n],\n\"b\":\n{\"c\": 1}\n}", true},
 };
 
 TEST(JsonReaderTest, CornerCasesReadAsTheGeneralReaderReadsThem) {
