@@ -1,7 +1,11 @@
 #include "webhook/manifest/file_walker.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <cstdio>
+#include <cerrno>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -118,18 +122,38 @@ void AddDocument(const std::string& file, YamlDocument doc,
 }
 
 // Reads `path` whole (regular files, pipes and devices alike) with one
-// copy; iostreams cost more than the read itself for small manifests.
+// copy and as few system calls as the size allows (open, fstat, one read,
+// close for a regular file): with thousands of small manifests, stdio's and
+// iostreams' extra calls and buffers cost more than the reading.
 bool ReadWholeFile(const std::string& path, std::string* text) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  char buffer[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
-    text->append(buffer, n);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  // One byte more than the size, so that a regular file's short read is
+  // its end.
+  std::size_t chunk = regular ? static_cast<std::size_t>(st.st_size) + 1
+                              : std::size_t{1} << 16;
+  bool ok = true;
+  while (true) {
+    const std::size_t used = text->size();
+    text->resize(used + chunk);
+    const ssize_t n = ::read(fd, text->data() + used, chunk);
+    if (n < 0 && errno == EINTR) {
+      text->resize(used);
+      continue;
+    }
+    if (n <= 0) {
+      ok = n == 0;
+      text->resize(used);
+      break;
+    }
+    text->resize(used + static_cast<std::size_t>(n));
+    if (regular && static_cast<std::size_t>(n) < chunk) break;
+    chunk = std::size_t{1} << 16;
   }
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  return !failed;
+  ::close(fd);
+  return ok;
 }
 
 }  // namespace
