@@ -2,7 +2,6 @@
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "webhook/report/reporter.h"
 
@@ -66,12 +65,11 @@ void AppendIndented(const std::string& dumped, int indent, std::string* out) {
   out->append(dumped, from);
 }
 
-// Each result is serialized as it arrives (while later files are still
-// being checked) rather than all at the end, and kept as its own string:
-// Flush writes them between the document's head and tail, byte for byte
-// what dumping the whole document would give, without building one
-// buffer of every result (tens of MB for a big repository, and fresh pages
-// to fault in at every doubling).
+// Each result is written as it arrives (while later files are still being
+// checked) rather than collected: a big repository's report would be tens
+// of MB held until the end. The document is written in pieces that are
+// byte for byte what dumping it whole would give: the head up to the
+// results list, the results, then (in Flush) the rest with the summary.
 class JsonReporter : public Reporter {
  public:
   explicit JsonReporter(std::ostream& out) : out_(out) {}
@@ -79,35 +77,27 @@ class JsonReporter : public Reporter {
   void Write(const DocumentRecord& record) override {
     summary_.Add(record);
     if (record.outcome == Outcome::kSkipped) return;
-    std::string& text = results_.emplace_back();
+    std::string text;
     AppendIndented(Dump(ResultJson(record)), 4, &text);
+    if (!started_) {
+      const std::string whole = Document();
+      out_.write(whole.data(), static_cast<std::streamsize>(ListEnd(whole)));
+      out_ << "\n";
+      started_ = true;
+    } else {
+      out_ << ",\n";
+    }
+    out_ << text;
   }
 
   void Flush() override {
-    const Summary& s = summary_;
-    Json doc = {
-        {"results", Json::array()},
-        {"summary",
-         {{"documents", s.documents},
-          {"checked", s.checked},
-          {"allowed", s.allowed},
-          {"denied", s.denied},
-          {"skipped", s.skipped},
-          {"warnings", s.warnings},
-          {"errors", s.errors}}}};
-    const std::string text = Dump(doc);
-    if (results_.empty()) {
-      out_ << text << "\n";
+    const std::string whole = Document();
+    if (started_) {
+      out_ << "\n  " << std::string_view(whole).substr(ListEnd(whole));
     } else {
-      // Splice the results in where the empty list is.
-      constexpr std::string_view kEmpty = "\"results\": []";
-      const std::size_t at = text.find(kEmpty) + kEmpty.size() - 1;
-      out_.write(text.data(), static_cast<std::streamsize>(at));
-      for (std::size_t i = 0; i < results_.size(); ++i) {
-        out_ << (i == 0 ? "\n" : ",\n") << results_[i];
-      }
-      out_ << "\n  " << std::string_view(text).substr(at) << "\n";
+      out_ << whole;
     }
+    out_ << "\n";
     out_.flush();
   }
 
@@ -116,8 +106,28 @@ class JsonReporter : public Reporter {
     return j.dump(2, ' ', false, Json::error_handler_t::replace);
   }
 
+  // The report with an empty results list and the summary so far.
+  std::string Document() const {
+    const Summary& s = summary_;
+    return Dump({{"results", Json::array()},
+                 {"summary",
+                  {{"documents", s.documents},
+                   {"checked", s.checked},
+                   {"allowed", s.allowed},
+                   {"denied", s.denied},
+                   {"skipped", s.skipped},
+                   {"warnings", s.warnings},
+                   {"errors", s.errors}}}});
+  }
+
+  // The offset of the empty results list's ']' in Document()'s text.
+  static std::size_t ListEnd(const std::string& document) {
+    constexpr std::string_view kEmpty = "\"results\": []";
+    return document.find(kEmpty) + kEmpty.size() - 1;
+  }
+
   std::ostream& out_;
-  std::vector<std::string> results_;  // each indented as in the document
+  bool started_ = false;  // the head and the first result are written
   Summary summary_;
 };
 
