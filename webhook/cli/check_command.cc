@@ -6,12 +6,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <spdlog/sinks/stdout_sinks.h>
@@ -55,7 +55,6 @@ struct CheckContext {
 struct FileOutput {
   std::vector<report::DocumentRecord> records;
   std::string mutated_yaml;  // --mutate: every document, "---"-separated
-  bool done = false;
 };
 
 Result<std::vector<nlohmann::json>> ReadObjects(const std::string& path) {
@@ -224,6 +223,8 @@ FileOutput CheckFile(const CheckContext& ctx, const manifest::InputFile& in,
 
 // Checks every input on `jobs` threads and hands each file's results to
 // `emit` in input order, as soon as that file and all before it are done.
+// The thread that completes the next file in order emits it (and any done
+// after it), under a lock: no thread sleeps and wakes once per file.
 template <typename Emit>
 void CheckAll(const CheckContext& ctx,
               const std::vector<manifest::InputFile>& inputs, unsigned jobs,
@@ -231,31 +232,26 @@ void CheckAll(const CheckContext& ctx,
   // Cores not needed for one file each go to the documents within files.
   const unsigned inner_jobs =
       std::max<unsigned>(1, jobs / std::max<std::size_t>(1, inputs.size()));
-  std::vector<FileOutput> outputs(inputs.size());
-  std::atomic<std::size_t> next{0};
+  std::vector<std::optional<FileOutput>> outputs(inputs.size());
+  std::size_t next_to_emit = 0;  // guarded by mu
   std::mutex mu;
-  std::condition_variable cv;
+  std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next++) < inputs.size();) {
       FileOutput out = CheckFile(ctx, inputs[i], inner_jobs);
       std::lock_guard lock(mu);
       outputs[i] = std::move(out);
-      outputs[i].done = true;
-      cv.notify_all();
+      for (; next_to_emit < outputs.size() && outputs[next_to_emit];
+           ++next_to_emit) {
+        emit(*outputs[next_to_emit]);
+        outputs[next_to_emit].reset();
+      }
     }
   };
-  std::vector<std::jthread> threads;
   jobs = std::max(1u, std::min<unsigned>(jobs, inputs.size()));
-  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);
-  for (std::size_t i = 0; i < outputs.size(); ++i) {
-    FileOutput out;
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return outputs[i].done; });
-      out = std::move(outputs[i]);
-    }
-    emit(out);
-  }
+  std::vector<std::jthread> helpers;
+  for (unsigned t = 1; t < jobs; ++t) helpers.emplace_back(work);
+  work();
 }
 
 bool UseColor(const std::string& mode, std::FILE* stream) {
