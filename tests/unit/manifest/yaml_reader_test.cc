@@ -181,6 +181,32 @@ TEST(YamlReaderTest, InvalidUtf8IsAnErrorAtItsPosition) {
   EXPECT_FALSE(ReadYaml("a: \xed\xa0\x80\n").error.ok());  // surrogate
 }
 
+// As kubectl: "yaml: control characters are not allowed". yaml-cpp never
+// returned on the first of these.
+TEST(YamlReaderTest, ControlCharactersAreAnErrorAtTheirPosition) {
+  const std::string nul_before_comma("\0,\0r", 4);
+  YamlStream s = ReadYaml(nul_before_comma);
+  EXPECT_EQ(s.error.message(), "control characters are not allowed");
+  ASSERT_TRUE(s.error_position.has_value());
+  EXPECT_EQ(s.error_position->line, 1);
+  EXPECT_EQ(s.error_position->column, 1);
+
+  s = ReadYaml("apiVersion: ray.io/v1\nkind: RayCluster\nname: \"caf\xc3\xa9\x07\"\n");
+  EXPECT_EQ(s.error.message(), "control characters are not allowed");
+  ASSERT_TRUE(s.error_position.has_value());
+  EXPECT_EQ(s.error_position->line, 3);
+  EXPECT_EQ(s.error_position->column, 12);
+  for (const char* bad : {"a: \x7f\n", "a: \xc2\x80\n", "a: \xef\xbf\xbe\n",
+                          "a: b\x1b[31m\n"}) {
+    EXPECT_EQ(ReadYaml(bad).error.message(), "control characters are not allowed")
+        << bad;
+  }
+  for (const char* good : {"a: \"tab\there\"\r\n", "a: \xc2\x85\n",
+                           "a: \xef\xbf\xbd\n", "a: \xf0\x9f\x9a\x80\n"}) {
+    EXPECT_TRUE(ReadYaml(good).error.ok()) << good;
+  }
+}
+
 TEST(YamlReaderTest, GarbageNeverThrows) {
   for (const char* text : {"\t- a", "a: [", "{", "a: b: c", "- a\nb: c",
                            "? [a]\n: b", "*", "&a", "!!int x", "\xff\xfe"}) {

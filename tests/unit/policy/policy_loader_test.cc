@@ -96,6 +96,18 @@ TEST(PolicyLoaderTest, ErrorsNameFileDocumentPolicyFieldLineAndColumn) {
   EXPECT_EQ(l.objects.bindings.size(), 1u);
 }
 
+// Found by fuzz_policy: a NUL in a quoted scalar kept yaml-cpp from ever
+// returning. Such a file is now an error at the character.
+TEST(PolicyLoaderTest, ControlCharactersAreAnErrorNotAHang) {
+  std::string yaml = kPolicy;
+  yaml.replace(yaml.find("reason: Forbidden"), 17,
+               std::string("reason: \"Forb\x02\0\0idden\"", 22));
+  auto docs = ParseYamlDocuments(yaml, "p.yaml");
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.status().message(),
+            "p.yaml:22:18: control characters are not allowed");
+}
+
 TEST(PolicyLoaderTest, RejectsAuthorizer) {
   std::string yaml = kPolicy;
   yaml.replace(yaml.find("variables.groups.size() < 5"), 27,
