@@ -7,8 +7,10 @@
 // tests/fuzz/block_reader_fuzzer.cc hold it equal to the general reader.
 #include "webhook/manifest/internal/block_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -87,9 +89,20 @@ std::string KeyString(const json& key) {
 // starting with any other character (most of a manifest) skip resolution.
 bool MayResolve(char c) {
   switch (c) {
-    case 'y': case 'Y': case 'n': case 'N': case 't': case 'T':
-    case 'f': case 'F': case 'o': case 'O': case '~': case '.':
-    case '+': case '-':
+    case 'y':
+    case 'Y':
+    case 'n':
+    case 'N':
+    case 't':
+    case 'T':
+    case 'f':
+    case 'F':
+    case 'o':
+    case 'O':
+    case '~':
+    case '.':
+    case '+':
+    case '-':
       return true;
     default:
       return c >= '0' && c <= '9';
@@ -651,13 +664,36 @@ bool IsUnusualAt(std::string_view text, std::size_t i) {
          text.substr(i, 3) == "\xEF\xBF\xBF";
 }
 
+// Whether the eight bytes of `w` are all printable ASCII (0x20 to 0x7E).
+bool AllPrintableAscii(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t below_space = (w - 0x20 * kOnes) & ~w & kHigh;
+  const std::uint64_t x = w ^ (0x7F * kOnes);
+  const std::uint64_t is_del = (x - kOnes) & ~x & kHigh;
+  return ((w & kHigh) | below_space | is_del) == 0;
+}
+
 }  // namespace
 
 bool HasUnusualBytes(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (kMayBeUnusual[static_cast<unsigned char>(text[i])] &&
-        IsUnusualAt(text, i)) {
-      return true;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Most of a manifest is printable ASCII: eight bytes at a time.
+    std::uint64_t word;
+    if (i + 8 <= text.size()) {
+      std::memcpy(&word, text.data() + i, 8);
+      if (AllPrintableAscii(word)) {
+        i += 8;
+        continue;
+      }
+    }
+    const std::size_t end = std::min(i + 8, text.size());
+    for (; i < end; ++i) {
+      if (kMayBeUnusual[static_cast<unsigned char>(text[i])] &&
+          IsUnusualAt(text, i)) {
+        return true;
+      }
     }
   }
   return false;

@@ -132,8 +132,8 @@ bool ReadWholeFile(const std::string& path, std::string* text) {
   const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   // One byte more than the size, so that a regular file's short read is
   // its end.
-  std::size_t chunk = regular ? static_cast<std::size_t>(st.st_size) + 1
-                              : std::size_t{1} << 16;
+  std::size_t chunk =
+      regular ? static_cast<std::size_t>(st.st_size) + 1 : std::size_t{1} << 16;
   bool ok = true;
   while (true) {
     const std::size_t used = text->size();

@@ -149,7 +149,8 @@ class JsonReader {
       if (i_ - key_start > kMaxKeySpan) Punt();
       Expect(':');
       SkipSpace();
-      if (out->contains(key)) Punt();  // a duplicate: the general reader's error
+      // A duplicate: the general reader's error.
+      if (out->contains(key)) Punt();
       const std::size_t saved = Push(EscapePointerToken(key));
       map_->emplace(pointer_, key_at);
       ReadValue(depth + 1, &(*out)[std::move(key)]);

@@ -129,7 +129,8 @@ class SchemaCache {
       // Parsing from a string is several times faster than from a stream.
       std::error_code ec;
       std::string text(std::filesystem::file_size(p, ec), '\0');
-      if (ec || !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+      if (ec ||
+          !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
         return nullptr;
       }
       json schema = json::parse(text, nullptr, false);

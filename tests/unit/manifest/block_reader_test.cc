@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "tests/testing/fixtures.h"
 
@@ -165,6 +166,21 @@ const Case kCases[] = {
 TEST(BlockReaderTest, CornerCasesReadAsTheGeneralReaderReadsThem) {
   for (const Case& c : kCases) {
     EXPECT_EQ(ExpectSameAsGeneral(c.text, c.name), c.handled) << c.name;
+  }
+}
+
+// The scan goes eight bytes at a time; whatever the alignment, it must see
+// every byte YAML treats specially, and pass tabs, line feeds and UTF-8.
+TEST(BlockReaderTest, FindsUnusualBytesAtEveryOffset) {
+  const std::string fine = "key: value\tw\u00e9\n";
+  for (const std::string& unusual : std::vector<std::string>{
+           "\r", std::string(1, '\0'), "\x7F", "\xC2\x85", "\xE2\x80\xA8",
+        "\xEF\xBB\xBF", "\xFE", "\x1B"}) {
+    for (std::size_t at = 0; at < 17; ++at) {
+      std::string text = std::string(at, 'a') + unusual + std::string(9, 'b');
+      EXPECT_TRUE(internal::HasUnusualBytes(text)) << at;
+      EXPECT_FALSE(internal::HasUnusualBytes(std::string(at, 'a') + fine));
+    }
   }
 }
 

@@ -47,8 +47,7 @@ std::string Dump(const YamlStream& s) {
 bool ExpectSameAsGeneral(const std::string& text, const std::string& what,
                          const YamlLimits& limits = {}) {
   const YamlStream general = internal::ReadYamlGeneral(text, limits);
-  const std::optional<YamlStream> fast =
-      internal::ReadJsonObject(text, limits);
+  const std::optional<YamlStream> fast = internal::ReadJsonObject(text, limits);
   EXPECT_EQ(Dump(ReadYaml(text, limits)), Dump(general)) << what;
   if (fast.has_value()) {
     EXPECT_TRUE(general.error.ok()) << what << ": the JSON reader accepted "
@@ -163,7 +162,8 @@ const Case kCases[] = {
     // Found by fuzzing: YAML ends an implicit key at the end of its line.
     {"line break before the colon", "{\"a\"\n: 1}", false},
     {"line break after the colon", "{\"a\":\n  1}", true},
-    {"lines at column 0", "{\n\"a\": [\n1,\n2\n],\n\"b\":\n{\"c\": 1}\n}", true},
+    {"lines at column 0", "{\n\"a\": [\n1,\n2\n],\n\"b\":\n{\"c\": 1}\n}",
+     true},
 };
 
 TEST(JsonReaderTest, CornerCasesReadAsTheGeneralReaderReadsThem) {
