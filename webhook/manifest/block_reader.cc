@@ -517,7 +517,11 @@ class BlockReader {
         for (; end < text.size() && text[end] != ',' && text[end] != ']';
              ++end) {
           const char d = text[end];
-          if (d == ':' || d == '[' || d == '{' || d == '}' || d == '#') Punt();
+          // yaml-cpp also refuses a '?' inside a flow plain scalar.
+          if (d == ':' || d == '[' || d == '{' || d == '}' || d == '#' ||
+              d == '?') {
+            Punt();
+          }
         }
         std::size_t trimmed = end;
         while (trimmed > i && IsSpace(text[trimmed - 1])) --trimmed;

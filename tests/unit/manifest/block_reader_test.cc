@@ -153,6 +153,7 @@ const Case kCases[] = {
      "\xEF\xBB\xBF"
      "a: 1\n",
      false},
+    {"question mark in a flow item", "a: [x?t p]\n", false},  // fuzzing
     {"utf-16 bom", "\xFE\xFF\xFF\xFF#'Ands: -10", false},  // found by fuzzing
     {"document end marker", "a: 1\n...\n", false},
     {"directive", "%YAML 1.1\n---\na: 1\n", false},
