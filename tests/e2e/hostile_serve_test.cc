@@ -139,6 +139,23 @@ TEST_F(HostileServeTest, MillionElementArrayIsJudged) {
   EXPECT_EQ(ResponseOf(r)["allowed"], true);  // an unknown field: a warning
 }
 
+// A million empty worker groups (4 MB) would be four million findings; the
+// review stops at the limit, denies, and says the rest was not checked.
+TEST_F(HostileServeTest, MillionBadWorkerGroupsAreDeniedAtTheFindingLimit) {
+  std::string groups = "[{}";
+  for (int i = 1; i < 1000000; ++i) groups += ",{}";
+  groups += "]";
+  HttpResponse r = Post(
+      Review([](json& o) { o["spec"]["workerGroupSpecs"] = "@@"; }, groups));
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  json response = ResponseOf(r);
+  EXPECT_EQ(response["allowed"], false);
+  EXPECT_THAT(response["status"]["message"].get<std::string>(),
+              HasSubstr("and 900 more errors not listed, Too many errors: the "
+                        "first 1000 are shown and the rest of the object was "
+                        "not checked]"));
+}
+
 TEST_F(HostileServeTest, InvalidUtf8IsRefused) {
   HttpResponse r = Post(Review([](json& o) { o["metadata"]["name"] = "@@"; },
                                "\"ray\xff\xfe\""));

@@ -74,14 +74,19 @@ void Deny(const AdmissionRequest& request, const Findings& findings,
   for (const Finding& f : findings) {
     if (f.severity != Severity::kError) continue;
     if (r->reason.empty() && !f.reason.empty()) r->reason = f.reason;
-    if (errors.size() == kMaxListed) {
+    if (errors.size() == kMaxListed && f.rule != kTooManyFindingsRule) {
       ++unlisted;
       continue;
     }
     errors.push_back(f.ToString());
     r->causes.push_back({f.path, f.message, CauseReason(f.type)});
   }
-  if (unlisted > 0) errors.push_back(NotListed(unlisted, "errors"));
+  if (unlisted > 0) {
+    // Before the validator's own "too many" error, which stays last.
+    const bool stopped = errors.size() > kMaxListed;
+    errors.insert(stopped ? errors.end() - 1 : errors.end(),
+                  NotListed(unlisted, "errors"));
+  }
   if (r->reason.empty()) r->reason = "Invalid";
   r->code = CodeForReason(r->reason);
   r->allowed = false;

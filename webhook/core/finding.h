@@ -1,6 +1,7 @@
 #ifndef RAYGUARD_CORE_FINDING_H_
 #define RAYGUARD_CORE_FINDING_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,15 @@ struct Finding {
 };
 
 using Findings = std::vector<Finding>;
+
+// The most findings kept for one object. An object with a million bad list
+// elements (3 MB, under the API server's request limit) would otherwise cost
+// seconds of CPU and gigabytes of findings; once this many are found, layers
+// stop looking and the validator says what was left out.
+inline constexpr std::size_t kMaxFindings = 1000;
+// The rule of the finding that says so; reports keep it when they shorten
+// the list further.
+inline constexpr char kTooManyFindingsRule[] = "rayguard/too-many-findings";
 
 }  // namespace rayguard
 

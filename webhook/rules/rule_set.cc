@@ -20,6 +20,7 @@ class RuleLayer : public Layer {
     const std::string kind = resource.kind();
     std::set<decltype(Rule::check)> ran;
     for (const Rule& rule : AllRules()) {
+      if (result->findings.size() >= kMaxFindings) break;
       if (std::find(rule.kinds.begin(), rule.kinds.end(), kind) ==
               rule.kinds.end() ||
           !ran.insert(rule.check).second) {

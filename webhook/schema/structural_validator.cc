@@ -25,6 +25,7 @@ class Walker {
       : options_(options), findings_(findings) {}
 
   void Walk(const Node& s, const json& v) {
+    if (findings_->size() >= kMaxFindings) return;
     if (v.is_null()) {
       if (!s.nullable && s.type != Type::kAny) TypeError(s, v);
       return;

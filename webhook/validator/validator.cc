@@ -79,9 +79,27 @@ nlohmann::json Validator::ApplyDefaults(nlohmann::json object) const {
 CheckResult Validator::Check(Resource resource) const {
   CheckResult result;
   resource.object = ApplyDefaults(std::move(resource.object));
-  for (const auto& layer : layers_) layer->Check(resource, &result);
+  for (const auto& layer : layers_) {
+    layer->Check(resource, &result);
+    if (result.findings.size() >= kMaxFindings) {
+      StopAtTooManyFindings(&result.findings);
+      break;
+    }
+  }
   ApplyOverrides(&result.findings);
   return result;
+}
+
+// Keeps the first kMaxFindings and says the rest was not looked at; an
+// error, so such an object is never allowed on a partial check.
+void Validator::StopAtTooManyFindings(Findings* findings) {
+  findings->resize(kMaxFindings);
+  Finding stop;
+  stop.rule = kTooManyFindingsRule;
+  stop.type = "TooMany";
+  stop.message = "Too many errors: the first " + std::to_string(kMaxFindings) +
+                 " are shown and the rest of the object was not checked";
+  findings->push_back(std::move(stop));
 }
 
 Result<MutationOutcome> Validator::Mutate(const Resource& resource) const {

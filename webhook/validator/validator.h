@@ -79,6 +79,7 @@ class Validator {
 
  private:
   void ApplyOverrides(Findings* findings) const;
+  static void StopAtTooManyFindings(Findings* findings);
   Status CheckMutatedSchema(const Resource& resource,
                             const nlohmann::json& mutated) const;
   std::vector<std::string> SchemaErrors(const Resource& resource,
