@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <httplib.h>
+#include <pthread.h>
 
 namespace rayguard::server {
 
@@ -34,6 +35,7 @@ class WorkerPool : public httplib::TaskQueue {
   void shutdown() override;
 
  private:
+  void StartWorker();
   void Work();
   void Tick(std::chrono::milliseconds every);
   std::size_t BacklogLocked() const;
@@ -46,7 +48,7 @@ class WorkerPool : public httplib::TaskQueue {
   std::deque<std::function<void()>> queue_;
   std::size_t idle_ = 0;
   bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  std::vector<pthread_t> workers_;  // joined and cleared by shutdown()
   std::thread ticker_;
 };
 
