@@ -335,7 +335,12 @@ std::optional<SourcePosition> FindBlockFlowEntry(std::string_view text) {
       continue;
     }
     if (first && c == ',' && depth == 0) return SourcePosition{line, column};
-    if (c == '[' || c == '{') ++depth;
+    // Outside a flow collection one starts a line or follows a blank
+    // ("key: [", "- {"); a bracket inside a scalar ("- .[") opens nothing.
+    if ((c == '[' || c == '{') &&
+        (depth > 0 || first || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+      ++depth;
+    }
     if ((c == ']' || c == '}') && depth > 0) --depth;
     if (depth > 0 && (c == '"' || c == '\'')) quote = c;
   }

@@ -181,6 +181,20 @@ TEST(YamlReaderTest, InvalidUtf8IsAnErrorAtItsPosition) {
   EXPECT_FALSE(ReadYaml("a: \xed\xa0\x80\n").error.ok());  // surrogate
 }
 
+// Found by fuzz_policy: a bracket inside a plain scalar made the precheck
+// take the next line's ',' for a flow entry, and yaml-cpp never returned.
+TEST(YamlReaderTest, CommaLineAfterABracketInsideAScalarIsAnError) {
+  YamlStream s = ReadYaml("   - .[\n,");
+  EXPECT_EQ(s.error.message(),
+            "did not find expected node content: ',' outside a flow collection");
+  ASSERT_TRUE(s.error_position.has_value());
+  EXPECT_EQ(s.error_position->line, 2);
+  // A flow sequence continued on lines starting with ',' is still read.
+  s = ReadYaml("a: [1\n , 2]\nb: x.[y\n");
+  ASSERT_TRUE(s.error.ok()) << s.error.message();
+  EXPECT_EQ(s.documents[0].value["a"], nlohmann::json::parse("[1, 2]"));
+}
+
 // As kubectl: "yaml: control characters are not allowed". yaml-cpp never
 // returned on the first of these.
 TEST(YamlReaderTest, ControlCharactersAreAnErrorAtTheirPosition) {
