@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/cel/expect_eval.h"
 #include "webhook/cel/cel.h"
 
 namespace rayguard::cel {
@@ -16,22 +17,8 @@ struct Row {
 class KubernetesLibraryTest : public ::testing::TestWithParam<Row> {};
 
 TEST_P(KubernetesLibraryTest, MatchesKubernetes) {
-  const Row& row = GetParam();
-  auto p = Compile(row.expr, Env::Admission());
-  if (row.expected == "compile") {
-    EXPECT_FALSE(p.ok()) << row.expr;
-    return;
-  }
-  ASSERT_TRUE(p.ok()) << row.expr << ": " << p.status().message();
-  Activation act;
-  Value v = (*p)->Eval(act);
-  if (row.expected.rfind("error: ", 0) == 0) {
-    ASSERT_TRUE(v.IsError()) << row.expr << " gave " << v.DebugString();
-    EXPECT_THAT(std::string(v.error_message()),
-                ::testing::HasSubstr(row.expected.substr(7)));
-  } else {
-    EXPECT_EQ(v.DebugString(), row.expected) << row.expr;
-  }
+  ExpectEval(GetParam().expr, GetParam().expected, Env::Admission(),
+             Activation());
 }
 
 INSTANTIATE_TEST_SUITE_P(
