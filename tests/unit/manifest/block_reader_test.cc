@@ -7,38 +7,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "tests/testing/fixtures.h"
+#include "tests/unit/manifest/stream_dump.h"
 
 namespace rayguard::manifest {
 namespace {
 
 using ::rayguard::testing::ReadFile;
 using ::rayguard::testing::SourcePath;
-
-std::string Describe(const SourcePosition& p) {
-  return std::to_string(p.line) + ":" + std::to_string(p.column);
-}
-
-// The whole result as text, so a mismatch shows both sides.
-std::string Dump(const YamlStream& s) {
-  std::string out;
-  for (const YamlDocument& d : s.documents) {
-    out += "document " + std::to_string(d.index) + " at " + Describe(d.start) +
-           ": " + d.value.dump() + "\n";
-    std::map<std::string, SourcePosition> sorted(d.source_map->begin(),
-                                                 d.source_map->end());
-    for (const auto& [pointer, pos] : sorted) {
-      out += "  '" + pointer + "' " + Describe(pos) + "\n";
-    }
-  }
-  if (!s.error.ok()) out += "error: " + s.error.message() + "\n";
-  if (s.error_position) out += "at " + Describe(*s.error_position) + "\n";
-  return out;
-}
 
 // Reads `text` both ways; true when the block reader handled it.
 bool ExpectSameAsGeneral(const std::string& text, const std::string& what) {
@@ -47,7 +26,7 @@ bool ExpectSameAsGeneral(const std::string& text, const std::string& what) {
   if (fast.has_value()) {
     EXPECT_TRUE(general.error.ok()) << what << ": the block reader accepted "
                                     << "what the general reader rejects";
-    EXPECT_EQ(Dump(*fast), Dump(general)) << what << "\n" << text;
+    EXPECT_EQ(DumpStream(*fast), DumpStream(general)) << what << "\n" << text;
   }
   return fast.has_value();
 }

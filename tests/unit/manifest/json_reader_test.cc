@@ -9,10 +9,10 @@
 
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <string>
 
 #include "tests/testing/fixtures.h"
+#include "tests/unit/manifest/stream_dump.h"
 #include "webhook/manifest/internal/block_reader.h"
 
 namespace rayguard::manifest {
@@ -21,38 +21,17 @@ namespace {
 using ::rayguard::testing::ReadFile;
 using ::rayguard::testing::SourcePath;
 
-std::string Describe(const SourcePosition& p) {
-  return std::to_string(p.line) + ":" + std::to_string(p.column);
-}
-
-// The whole result as text, so a mismatch shows both sides.
-std::string Dump(const YamlStream& s) {
-  std::string out;
-  for (const YamlDocument& d : s.documents) {
-    out += "document " + std::to_string(d.index) + " at " + Describe(d.start) +
-           ": " + d.value.dump() + "\n";
-    std::map<std::string, SourcePosition> sorted(d.source_map->begin(),
-                                                 d.source_map->end());
-    for (const auto& [pointer, pos] : sorted) {
-      out += "  '" + pointer + "' " + Describe(pos) + "\n";
-    }
-  }
-  if (!s.error.ok()) out += "error: " + s.error.message() + "\n";
-  if (s.error_position) out += "at " + Describe(*s.error_position) + "\n";
-  return out;
-}
-
 // Reads `text` both ways (and through ReadYaml); true when the JSON reader
 // handled it.
 bool ExpectSameAsGeneral(const std::string& text, const std::string& what,
                          const YamlLimits& limits = {}) {
   const YamlStream general = internal::ReadYamlGeneral(text, limits);
   const std::optional<YamlStream> fast = internal::ReadJsonObject(text, limits);
-  EXPECT_EQ(Dump(ReadYaml(text, limits)), Dump(general)) << what;
+  EXPECT_EQ(DumpStream(ReadYaml(text, limits)), DumpStream(general)) << what;
   if (fast.has_value()) {
     EXPECT_TRUE(general.error.ok()) << what << ": the JSON reader accepted "
                                     << "what the general reader rejects";
-    EXPECT_EQ(Dump(*fast), Dump(general)) << what << "\n" << text;
+    EXPECT_EQ(DumpStream(*fast), DumpStream(general)) << what << "\n" << text;
   }
   return fast.has_value();
 }
