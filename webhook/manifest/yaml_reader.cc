@@ -347,6 +347,29 @@ std::optional<SourcePosition> FindBlockFlowEntry(std::string_view text) {
   return std::nullopt;
 }
 
+// The length of the well-formed UTF-8 sequence at text[i], or 0: no
+// overlong forms, surrogates or code points beyond U+10FFFF. Its code point
+// goes to `*code_point` when given.
+std::size_t Utf8SequenceAt(std::string_view text, std::size_t i,
+                           std::uint32_t* code_point = nullptr) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + len > text.size()) return 0;
+  std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto cc = static_cast<unsigned char>(text[i + k]);
+    if ((cc >> 6) != 2) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  if (code_point != nullptr) *code_point = cp;
+  return len;
+}
+
 // Whether one of the eight ASCII bytes of `word` is below 0x20 or is DEL
 // (0x7F). May say yes for a clean word (a borrow), never no for a dirty one.
 bool MayHoldControlByte(std::uint64_t word) {
@@ -383,18 +406,10 @@ std::optional<SourcePosition> FindControlCharacter(std::string_view text) {
         continue;
       }
     }
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::uint32_t cp = c;
-    std::size_t len = 1;
-    if (c >= 0x80) {
-      len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-      cp = c & (0x7F >> len);
-      for (std::size_t k = 1; k < len && i + k < text.size(); ++k) {
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-      }
-    }
-    if (!IsYamlCharacter(cp)) return SourcePosition{line, column};
-    if (c == '\n') {
+    std::uint32_t cp = 0;
+    const std::size_t len = Utf8SequenceAt(text, i, &cp);
+    if (len == 0 || !IsYamlCharacter(cp)) return SourcePosition{line, column};
+    if (cp == '\n') {
       ++line;
       column = 1;
     } else {
@@ -459,26 +474,6 @@ YamlStream ParseWithYamlCpp(std::string_view text, const YamlLimits& limits,
     out.error = Status::Internal(std::string("reading YAML: ") + e.what());
   }
   return out;
-}
-
-// The length of the well-formed UTF-8 sequence at text[i], or 0: no
-// overlong forms, surrogates or code points beyond U+10FFFF.
-std::size_t Utf8SequenceAt(std::string_view text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                          : (c >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + len > text.size()) return 0;
-  std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto cc = static_cast<unsigned char>(text[i + k]);
-    if ((cc >> 6) != 2) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
 }
 
 // The common case, fast: runs of ASCII are skipped eight bytes at a time.
