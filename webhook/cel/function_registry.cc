@@ -2,12 +2,6 @@
 
 namespace rayguard::cel {
 
-bool ArgType::Matches(const Value& v) const {
-  if (any) return true;
-  if (v.kind() != kind) return false;
-  return kind != Value::Kind::kOpaque || v.opaque()->TypeName() == opaque;
-}
-
 void FunctionRegistry::AddGlobal(std::string name,
                                  std::initializer_list<ArgType> params,
                                  FunctionImpl impl) {

@@ -28,6 +28,12 @@ struct ArgType {
 };
 inline const ArgType kAny;
 
+inline bool ArgType::Matches(const Value& v) const {
+  if (any) return true;
+  if (v.kind() != kind) return false;
+  return kind != Value::Kind::kOpaque || v.opaque()->TypeName() == opaque;
+}
+
 // Implementations are strict: they never see error arguments.
 using FunctionImpl = Value (*)(std::span<const Value> args);
 

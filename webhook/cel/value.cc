@@ -5,36 +5,13 @@
 #include <limits>
 
 #include "webhook/cel/internal/format.h"
+#include "webhook/cel/internal/json_lookup.h"
 #include "webhook/cel/internal/value_heap.h"
 
 namespace rayguard::cel {
 
 using json = nlohmann::json;
 
-Value Value::Bool(bool b) {
-  Value v;
-  v.kind_ = Kind::kBool;
-  v.scalar_.b = b;
-  return v;
-}
-Value Value::Int(int64_t i) {
-  Value v;
-  v.kind_ = Kind::kInt;
-  v.scalar_.i = i;
-  return v;
-}
-Value Value::Uint(uint64_t u) {
-  Value v;
-  v.kind_ = Kind::kUint;
-  v.scalar_.u = u;
-  return v;
-}
-Value Value::Double(double d) {
-  Value v;
-  v.kind_ = Kind::kDouble;
-  v.scalar_.d = d;
-  return v;
-}
 Value Value::String(std::string s) {
   Value v;
   v.kind_ = Kind::kString;
@@ -114,43 +91,6 @@ Value Value::Opaque(std::shared_ptr<const OpaqueValue> o) {
   return v;
 }
 
-Value Value::FromJson(const json* j) {
-  switch (j->type()) {
-    case json::value_t::boolean:
-      return Bool(j->get<bool>());
-    case json::value_t::number_integer:
-      return Int(j->get<int64_t>());
-    case json::value_t::number_unsigned: {
-      uint64_t u = j->get<uint64_t>();
-      if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        return Int(static_cast<int64_t>(u));
-      }
-      return Uint(u);
-    }
-    case json::value_t::number_float:
-      return Double(j->get<double>());
-    case json::value_t::string: {
-      Value v;
-      v.kind_ = Kind::kString;
-      v.json_ = j;
-      return v;
-    }
-    case json::value_t::array: {
-      Value v;
-      v.kind_ = Kind::kList;
-      v.json_ = j;
-      return v;
-    }
-    case json::value_t::object: {
-      Value v;
-      v.kind_ = Kind::kMap;
-      v.json_ = j;
-      return v;
-    }
-    default:
-      return Null();
-  }
-}
 
 Value Value::FromJsonCopy(json j) {
   // Converts eagerly so that nothing borrows from a temporary.
@@ -176,19 +116,16 @@ Value Value::FromJsonCopy(json j) {
   }
 }
 
-std::string_view Value::string_value() const {
-  if (json_) return json_->get_ref<const std::string&>();
+std::string_view Value::HeapString() const {
   if (!heap_) return std::string_view(scalar_.sv.data, scalar_.sv.size);
   return static_cast<const StringHeap*>(heap_.get())->s;
 }
 
-size_t Value::list_size() const {
-  if (json_) return json_->size();
+size_t Value::HeapListSize() const {
   return static_cast<const ListHeap*>(heap_.get())->elements.size();
 }
 
-Value Value::list_at(size_t i) const {
-  if (json_) return FromJson(&(*json_)[i]);
+Value Value::HeapListAt(size_t i) const {
   return static_cast<const ListHeap*>(heap_.get())->elements[i];
 }
 
@@ -202,9 +139,9 @@ size_t Value::map_size() const {
 
 std::optional<Value> Value::map_find(std::string_view key) const {
   if (json_) {
-    auto it = json_->find(key);
-    if (it == json_->end()) return std::nullopt;
-    return FromJson(&*it);
+    const json* member = internal::FindMember(*json_, key);
+    if (!member) return std::nullopt;
+    return FromJson(member);
   }
   if (kind_ == Kind::kObject) {
     for (const auto& [k, v] : static_cast<const ObjectHeap*>(heap_.get())->fields) {

@@ -102,7 +102,10 @@ class Value {
   int64_t int_value() const { return scalar_.i; }
   uint64_t uint_value() const { return scalar_.u; }
   double double_value() const { return scalar_.d; }
-  std::string_view string_value() const;  // kString, kBytes, kType, kError
+  std::string_view string_value() const {  // kString, kBytes, kType, kError
+    if (json_) return json_->get_ref<const std::string&>();
+    return HeapString();
+  }
   std::string_view error_message() const { return string_value(); }
   // kError: byte offset in the source of the sub-expression whose
   // evaluation failed, or -1 when unknown.
@@ -113,8 +116,16 @@ class Value {
   TimeParts time_value() const { return scalar_.t; }  // kDuration, kTimestamp
 
   // kList
-  size_t list_size() const;
-  Value list_at(size_t i) const;
+  size_t list_size() const {
+    if (json_) return json_->get_ref<const nlohmann::json::array_t&>().size();
+    return HeapListSize();
+  }
+  Value list_at(size_t i) const {
+    if (json_) {
+      return FromJson(&json_->get_ref<const nlohmann::json::array_t&>()[i]);
+    }
+    return HeapListAt(i);
+  }
   // kMap and kObject
   size_t map_size() const;
   // The value under `key`, or nullopt. Numeric keys compare across types.
@@ -148,16 +159,6 @@ class Value {
   friend bool Equal(const Value& a, const Value& b);
 
  private:
-  struct Heap;
-  struct StringHeap;
-  struct ListHeap;
-  struct MapHeap;
-  struct ObjectHeap;
-  struct OptionalHeap;
-  struct OpaqueHeap;
-  friend struct ValueAccess;
-
-  Kind kind_ = Kind::kNull;
   union Scalar {
     bool b;
     int64_t i;
@@ -169,7 +170,28 @@ class Value {
       size_t size;
     } sv;  // a borrowed string (kString with no heap_ and no json_)
     const OpaqueValue* opaque;  // kOpaque; heap_ owns it
-  } scalar_{.i = 0};
+  };
+  // Built in place (not assigned member by member into a default Value),
+  // so returning a scalar or borrowed Value is a plain register copy.
+  Value(Kind kind, Scalar scalar) : kind_(kind), scalar_(scalar) {}
+  Value(Kind kind, const nlohmann::json* json) : kind_(kind), json_(json) {}
+
+  // The non-borrowed halves of the accessors above.
+  std::string_view HeapString() const;
+  size_t HeapListSize() const;
+  Value HeapListAt(size_t i) const;
+
+  struct Heap;
+  struct StringHeap;
+  struct ListHeap;
+  struct MapHeap;
+  struct ObjectHeap;
+  struct OptionalHeap;
+  struct OpaqueHeap;
+  friend struct ValueAccess;
+
+  Kind kind_ = Kind::kNull;
+  Scalar scalar_{.i = 0};
   const nlohmann::json* json_ = nullptr;
   std::shared_ptr<const Heap> heap_;
 };
@@ -179,6 +201,34 @@ bool Equal(const Value& a, const Value& b);
 // Ordering for `<` and friends: -1, 0, 1, or nullopt when the values are not
 // comparable (different non-numeric kinds, NaN, lists).
 std::optional<int> Compare(const Value& a, const Value& b);
+
+// The evaluator's hottest constructors, inline.
+inline Value Value::Bool(bool b) { return Value(Kind::kBool, Scalar{.b = b}); }
+inline Value Value::Int(int64_t i) { return Value(Kind::kInt, Scalar{.i = i}); }
+inline Value Value::Uint(uint64_t u) {
+  return Value(Kind::kUint, Scalar{.u = u});
+}
+inline Value Value::Double(double d) {
+  return Value(Kind::kDouble, Scalar{.d = d});
+}
+inline Value Value::FromJson(const nlohmann::json* j) {
+  using T = nlohmann::json::value_t;
+  switch (j->type()) {
+    case T::boolean: return Bool(j->get_ref<const bool&>());
+    case T::number_integer:
+      return Int(j->get_ref<const nlohmann::json::number_integer_t&>());
+    case T::number_unsigned: {
+      uint64_t u = j->get_ref<const nlohmann::json::number_unsigned_t&>();
+      return u <= uint64_t(INT64_MAX) ? Int(int64_t(u)) : Uint(u);
+    }
+    case T::number_float:
+      return Double(j->get_ref<const nlohmann::json::number_float_t&>());
+    case T::string: return Value(Kind::kString, j);
+    case T::array: return Value(Kind::kList, j);
+    case T::object: return Value(Kind::kMap, j);
+    default: return Null();
+  }
+}
 
 }  // namespace rayguard::cel
 
