@@ -5,6 +5,7 @@
 
 #include <re2/re2.h>
 
+#include "webhook/cel/internal/json_lookup.h"
 #include "webhook/cel/internal/value_heap.h"
 
 namespace rayguard::cel::internal {
@@ -63,17 +64,14 @@ Value SelectField(const Value& v, const std::string& field, bool test_only,
                         v.TypeName() + ")");
   }
   if (const nlohmann::json* j = v.borrowed_json()) {
-    // Looking up with the std::string itself avoids building a temporary
-    // key (nlohmann's object map has no heterogeneous lookup).
-    auto it = j->find(field);
-    bool present = it != j->end();
-    if (test_only) return Value::Bool(present);
+    const nlohmann::json* member = FindMember(*j, field);
+    if (test_only) return Value::Bool(member != nullptr);
     if (optional) {
-      return present ? Value::Optional(Value::FromJson(&*it))
-                     : Value::OptionalNone();
+      return member ? Value::Optional(Value::FromJson(member))
+                    : Value::OptionalNone();
     }
-    if (!present) return Value::Error("no such key: " + field);
-    return Value::FromJson(&*it);
+    if (!member) return Value::Error("no such key: " + field);
+    return Value::FromJson(member);
   }
   std::optional<Value> found = v.map_find(std::string_view(field));
   if (test_only) return Value::Bool(found.has_value());
@@ -107,6 +105,64 @@ class SelectNode : public Node {
   NodePtr operand_;
   std::string field_;
   std::string var_;
+  bool test_only_;
+  bool optional_;
+};
+
+// `a.b.c.d` without has() or `?.` in the middle: the field selections
+// walked in one node. Each step over the borrowed JSON is then one member
+// lookup rather than a node evaluation with its own Value in between.
+class PathNode : public Node {
+ public:
+  struct Step {
+    std::string field;
+    int32_t position;  // of the `x.field` expression; -1: this node's own
+  };
+  PathNode(NodePtr base, std::vector<Step> steps, bool test_only,
+           bool optional)
+      : base_(std::move(base)),
+        steps_(std::move(steps)),
+        test_only_(test_only),
+        optional_(optional) {}
+
+  // Whether `operand.field` may extend this path (its last step is plain).
+  bool Extendable() const { return !test_only_ && !optional_; }
+
+  // This path plus `.field`; leaves *this empty.
+  static NodePtr Extend(std::unique_ptr<PathNode> path, std::string field,
+                        bool test_only, bool optional) {
+    path->steps_.back().position = path->position();
+    path->steps_.push_back({std::move(field), -1});
+    return std::make_unique<PathNode>(std::move(path->base_),
+                                      std::move(path->steps_), test_only,
+                                      optional);
+  }
+
+  Value DoEval(Frame& f) const override {
+    if (!f.Charge(steps_.size())) return CostExceeded();
+    Value v = base_->Eval(f);
+    size_t last = steps_.size() - 1;
+    for (size_t i = 0; i < last; ++i) {
+      // The common case, a present member of a borrowed JSON object, inline.
+      if (const nlohmann::json* j = v.borrowed_json();
+          j && v.kind() == K::kMap) {
+        if (const nlohmann::json* member = FindMember(*j, steps_[i].field)) {
+          v = Value::FromJson(member);
+          continue;
+        }
+      }
+      v = SelectField(v, steps_[i].field, false, false);
+      if (v.IsError()) {
+        if (v.error_position() >= 0) return v;
+        return v.WithErrorPosition(steps_[i].position);
+      }
+    }
+    return SelectField(v, steps_[last].field, test_only_, optional_);
+  }
+
+ private:
+  NodePtr base_;
+  std::vector<Step> steps_;
   bool test_only_;
   bool optional_;
 };
@@ -285,6 +341,10 @@ class InNode : public Node {
     }
     if (b.kind() == K::kMap || b.kind() == K::kObject) {
       if (!f.Charge(1)) return CostExceeded();
+      const nlohmann::json* j = b.borrowed_json();
+      if (j && a.kind() == K::kString) {  // `'cpu' in c.resources.limits`
+        return Value::Bool(FindMember(*j, a.string_value()) != nullptr);
+      }
       return Value::Bool(b.map_find(a).has_value());
     }
     return NoSuchOverload("@in", std::array<Value, 2>{a, b});
@@ -292,59 +352,6 @@ class InNode : public Node {
 
  private:
   NodePtr a_, b_;
-};
-
-class CallNode : public Node {
- public:
-  CallNode(std::string name, std::vector<const Overload*> overloads,
-           std::vector<NodePtr> args)
-      : name_(std::move(name)),
-        overloads_(std::move(overloads)),
-        args_(std::move(args)) {}
-
-  Value DoEval(Frame& f) const override {
-    if (!f.Charge(1)) return CostExceeded();
-    constexpr size_t kInline = 4;
-    if (args_.size() <= kInline) {
-      std::array<Value, kInline> values;
-      return Dispatch(f, std::span<Value>(values.data(), args_.size()));
-    }
-    std::vector<Value> values(args_.size());
-    return Dispatch(f, std::span<Value>(values));
-  }
-
- private:
-  Value Dispatch(Frame& f, std::span<Value> values) const {
-    for (size_t i = 0; i < args_.size(); ++i) {
-      values[i] = args_[i]->Eval(f);
-      if (values[i].IsError()) return values[i];
-    }
-    for (const Overload* o : overloads_) {
-      bool match = true;
-      for (size_t i = 0; i < values.size() && match; ++i) {
-        match = o->params[i].Matches(values[i]);
-      }
-      if (match) return ChargeResult(f, o->impl(values));
-    }
-    return NoSuchOverload(name_, values);
-  }
-
-  // Results that grow (strings, lists) cost in proportion to their size,
-  // so doubling in a loop runs into the budget instead of into memory.
-  static Value ChargeResult(Frame& f, Value v) {
-    uint64_t size = 0;
-    if (v.kind() == K::kString || v.kind() == K::kBytes) {
-      size = v.string_value().size() / 10;
-    } else if (v.kind() == K::kList) {
-      size = v.list_size();
-    }
-    if (size && !f.Charge(size)) return CostExceeded();
-    return v;
-  }
-
-  std::string name_;
-  std::vector<const Overload*> overloads_;
-  std::vector<NodePtr> args_;
 };
 
 class ListNode : public Node {
@@ -481,8 +488,20 @@ NodePtr MakeVar(std::string name) {
 NodePtr MakeLocal(int slot) { return std::make_unique<LocalNode>(slot); }
 NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only,
                    bool optional, std::string var) {
-  return std::make_unique<SelectNode>(std::move(operand), std::move(field),
-                                      test_only, optional, std::move(var));
+  if (!var.empty()) {
+    return std::make_unique<SelectNode>(std::move(operand), std::move(field),
+                                        test_only, optional, std::move(var));
+  }
+  if (auto* path = dynamic_cast<PathNode*>(operand.get());
+      path && path->Extendable()) {
+    operand.release();
+    return PathNode::Extend(std::unique_ptr<PathNode>(path), std::move(field),
+                            test_only, optional);
+  }
+  std::vector<PathNode::Step> steps;
+  steps.push_back({std::move(field), -1});
+  return std::make_unique<PathNode>(std::move(operand), std::move(steps),
+                                    test_only, optional);
 }
 NodePtr MakeIndex(NodePtr operand, NodePtr index, bool optional) {
   return std::make_unique<IndexNode>(std::move(operand), std::move(index),
@@ -504,11 +523,6 @@ NodePtr MakeEquals(NodePtr a, NodePtr b, bool negate) {
 }
 NodePtr MakeIn(NodePtr a, NodePtr b) {
   return std::make_unique<InNode>(std::move(a), std::move(b));
-}
-NodePtr MakeCall(std::string name, std::vector<const Overload*> overloads,
-                 std::vector<NodePtr> args) {
-  return std::make_unique<CallNode>(std::move(name), std::move(overloads),
-                                    std::move(args));
 }
 NodePtr MakeList(std::vector<NodePtr> elements, std::vector<bool> optional) {
   return std::make_unique<ListNode>(std::move(elements), std::move(optional));
