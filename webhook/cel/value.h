@@ -191,7 +191,9 @@ class Value {
   friend struct ValueAccess;
 
   Kind kind_ = Kind::kNull;
-  Scalar scalar_{.i = 0};
+  // Zeroed in full (both words), so a copy of a fresh Value reads what was
+  // stored as a whole rather than half a store.
+  Scalar scalar_{.sv = {nullptr, 0}};
   const nlohmann::json* json_ = nullptr;
   std::shared_ptr<const Heap> heap_;
 };
@@ -211,7 +213,9 @@ inline Value Value::Uint(uint64_t u) {
 inline Value Value::Double(double d) {
   return Value(Kind::kDouble, Scalar{.d = d});
 }
-inline Value Value::FromJson(const nlohmann::json* j) {
+// Always inlined: the evaluator calls it on every member it reads, and a
+// call returns the Value through memory.
+[[gnu::always_inline]] inline Value Value::FromJson(const nlohmann::json* j) {
   using T = nlohmann::json::value_t;
   switch (j->type()) {
     case T::boolean: return Bool(j->get_ref<const bool&>());

@@ -50,12 +50,12 @@ class CallBase : public Node {
     // the same arguments.
     if (disjoint_) {
       const Overload* last = last_match_.load(std::memory_order_relaxed);
-      if (last && Matches(*last, args)) return ChargeResult(f, last->impl(args));
+      if (last && Matches(*last, args)) return Call(f, *last, args);
     }
     for (const Overload* o : overloads_) {
       if (!Matches(*o, args)) continue;
       if (disjoint_) last_match_.store(o, std::memory_order_relaxed);
-      return ChargeResult(f, o->impl(args));
+      return Call(f, *o, args);
     }
     return NoSuchOverload(name_, args);
   }
@@ -70,14 +70,16 @@ class CallBase : public Node {
 
   // Results that grow (strings, lists) cost in proportion to their size,
   // so doubling in a loop runs into the budget instead of into memory.
-  static Value ChargeResult(Frame& f, Value v) {
+  // (One named result: built in the caller's slot, not copied there.)
+  static Value Call(Frame& f, const Overload& o, std::span<const Value> args) {
+    Value v = o.impl(args);
     uint64_t size = 0;
     if (v.kind() == K::kString || v.kind() == K::kBytes) {
       size = v.string_value().size() / 10;
     } else if (v.kind() == K::kList) {
       size = v.list_size();
     }
-    if (size && !f.Charge(size)) return CostExceeded();
+    if (size && !f.Charge(size)) v = CostExceeded();
     return v;
   }
 

@@ -157,7 +157,16 @@ class PathNode : public Node {
         return v.WithErrorPosition(steps_[i].position);
       }
     }
-    return SelectField(v, steps_[last].field, test_only_, optional_);
+    const std::string& field = steps_[last].field;
+    if (const nlohmann::json* j = v.borrowed_json(); j && v.kind() == K::kMap) {
+      const nlohmann::json* member = FindMember(*j, field);
+      if (test_only_) return Value::Bool(member != nullptr);
+      if (member) {
+        return optional_ ? Value::Optional(Value::FromJson(member))
+                         : Value::FromJson(member);
+      }
+    }
+    return SelectField(v, field, test_only_, optional_);
   }
 
  private:
@@ -240,19 +249,23 @@ Value BoolError(const Value& v, const char* op) {
 }
 
 // CEL's commutative logic: false && error is false in either order.
+// (Results are fresh Bools rather than `a` or `b` so that they are built in
+// the caller's slot, not copied there.)
 class AndNode : public Node {
  public:
   AndNode(NodePtr a, NodePtr b) : a_(std::move(a)), b_(std::move(b)) {}
   Value DoEval(Frame& f) const override {
     Value a = a_->Eval(f);
-    if (a.kind() == K::kBool && !a.bool_value()) return a;
+    bool a_bool = a.kind() == K::kBool;
+    if (a_bool && !a.bool_value()) return Value::Bool(false);
     if (f.exhausted) return CostExceeded();
     Value b = b_->Eval(f);
     if (f.exhausted) return CostExceeded();
-    if (b.kind() == K::kBool && !b.bool_value()) return b;
-    if (a.kind() != K::kBool) return BoolError(a, "_&&_");
-    if (b.kind() != K::kBool) return BoolError(b, "_&&_");
-    return b;
+    bool b_bool = b.kind() == K::kBool;
+    if (b_bool && !b.bool_value()) return Value::Bool(false);
+    if (!a_bool) return BoolError(a, "_&&_");
+    if (!b_bool) return BoolError(b, "_&&_");
+    return Value::Bool(true);
   }
 
  private:
@@ -264,14 +277,16 @@ class OrNode : public Node {
   OrNode(NodePtr a, NodePtr b) : a_(std::move(a)), b_(std::move(b)) {}
   Value DoEval(Frame& f) const override {
     Value a = a_->Eval(f);
-    if (a.kind() == K::kBool && a.bool_value()) return a;
+    bool a_bool = a.kind() == K::kBool;
+    if (a_bool && a.bool_value()) return Value::Bool(true);
     if (f.exhausted) return CostExceeded();
     Value b = b_->Eval(f);
     if (f.exhausted) return CostExceeded();
-    if (b.kind() == K::kBool && b.bool_value()) return b;
-    if (a.kind() != K::kBool) return BoolError(a, "_||_");
-    if (b.kind() != K::kBool) return BoolError(b, "_||_");
-    return b;
+    bool b_bool = b.kind() == K::kBool;
+    if (b_bool && b.bool_value()) return Value::Bool(true);
+    if (!a_bool) return BoolError(a, "_||_");
+    if (!b_bool) return BoolError(b, "_||_");
+    return Value::Bool(false);
   }
 
  private:

@@ -38,9 +38,11 @@ class Node {
   // Evaluates the node. An error that does not say yet where it arose is
   // located at this node, so the innermost failing sub-expression wins.
   Value Eval(Frame& f) const {
+    // One named result, returned on every path, so it is built in the
+    // caller's slot instead of being copied there.
     Value v = DoEval(f);
     if (v.IsError() && v.error_position() < 0 && position_ >= 0) [[unlikely]] {
-      return v.WithErrorPosition(position_);
+      v = v.WithErrorPosition(position_);
     }
     return v;
   }
