@@ -195,6 +195,37 @@ TEST(YamlReaderTest, CommaLineAfterABracketInsideAScalarIsAnError) {
   EXPECT_EQ(s.documents[0].value["a"], nlohmann::json::parse("[1, 2]"));
 }
 
+// Found by fuzz_policy: a '{' in a block scalar's text made the precheck
+// believe a flow collection was open, so the ',' line after the scalar
+// reached yaml-cpp, which never returned on ">\n {\n,".
+TEST(YamlReaderTest, CommaLineAfterABlockScalarIsAnError) {
+  for (const char* text : {">\n {\n,", "a: |\n  {x\n,y\n",
+                           "a: >-\n    [\n  ,\n", "- |2\n   {\n ,\n",
+                           "a: !!str |\n  {\n,\n"}) {
+    YamlStream s = ReadYaml(text);
+    EXPECT_THAT(s.error.message(), HasSubstr("',' outside a flow")) << text;
+    ASSERT_TRUE(s.error_position.has_value()) << text;
+    EXPECT_EQ(s.error_position->line, 3) << text;
+  }
+}
+
+// The text of a block scalar is not YAML: lines starting with ',' in it
+// are read as text, at any depth and at a document's root.
+TEST(YamlReaderTest, BlockScalarTextMayStartLinesWithAComma) {
+  YamlStream s = ReadYaml("a: |\n  x\n  ,y\nb: >-\n  {\n  , z\nc: 1\n");
+  ASSERT_TRUE(s.error.ok()) << s.error.message();
+  EXPECT_EQ(s.documents[0].value["a"], "x\n,y\n");
+  EXPECT_EQ(s.documents[0].value["b"], "{ , z");
+  EXPECT_EQ(s.documents[0].value["c"], 1);
+  // yaml-cpp takes unindented lines after a root's header for YAML, not
+  // text: this one is a flow map with a bad key, an error but no hang.
+  s = ReadYaml("--- |\n{\n,\n");
+  EXPECT_EQ(s.error.message(), "map keys must be scalars");
+  // A plain scalar ending in '>' is no header: the ',' line is an error.
+  s = ReadYaml("a: x >\n,\n");
+  EXPECT_THAT(s.error.message(), HasSubstr("',' outside a flow"));
+}
+
 // As kubectl: "yaml: control characters are not allowed". yaml-cpp never
 // returned on the first of these.
 TEST(YamlReaderTest, ControlCharactersAreAnErrorAtTheirPosition) {
