@@ -19,6 +19,7 @@
 
 #include "webhook/core/json_pointer.h"
 #include "webhook/manifest/internal/block_reader.h"
+#include "webhook/manifest/internal/flow_entry_precheck.h"
 #include "webhook/manifest/internal/json_reader.h"
 
 namespace rayguard::manifest {
@@ -291,131 +292,6 @@ class JsonBuilder : public YAML::EventHandler {
   std::optional<YamlDocument> done_;
 };
 
-// Whether some line's first character after spaces and tabs is ','. Cheap
-// (memchr), and most texts have none, which spares them the scan below.
-bool HasLineStartingWithComma(std::string_view text) {
-  for (std::size_t at = text.find(','); at != std::string_view::npos;
-       at = text.find(',', at + 1)) {
-    std::size_t i = at;
-    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
-    if (i == 0 || text[i - 1] == '\n') return true;
-  }
-  return false;
-}
-
-// Whether text[i], a '|' or '>' outside any flow collection, starts a
-// block scalar: it stands alone as a node (at the start of its line or
-// after "key:", "-", "?", a tag or an anchor) and only chomping and
-// indentation indicators, blanks and a comment follow it on its line.
-bool IsBlockScalarHeader(std::string_view text, std::size_t i, bool first) {
-  std::size_t j = i + 1;
-  while (j < text.size() && (text[j] == '+' || text[j] == '-' ||
-                             (text[j] >= '1' && text[j] <= '9'))) {
-    ++j;
-  }
-  bool blank = false;
-  while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
-    ++j;
-    blank = true;
-  }
-  bool comment = j < text.size() && text[j] == '#' && blank;
-  if (j < text.size() && text[j] != '\n' && text[j] != '\r' && !comment) {
-    return false;
-  }
-  if (first) return true;
-  if (text[i - 1] != ' ' && text[i - 1] != '\t') return false;
-  std::size_t end = i - 1;  // the previous token ends before `end`
-  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
-  std::size_t start = end;
-  while (start > 0 && text[start - 1] != ' ' && text[start - 1] != '\t' &&
-         text[start - 1] != '\n') {
-    --start;
-  }
-  std::string_view token = text.substr(start, end - start);
-  return token.ends_with(':') || token == "-" || token == "?" ||
-         token == "---" || token.starts_with('!') || token.starts_with('&');
-}
-
-// The indentation of the line starting at text[i], or -1 if it is blank.
-int LineIndent(std::string_view text, std::size_t i) {
-  int indent = 0;
-  while (i < text.size() && text[i] == ' ') {
-    ++i;
-    ++indent;
-  }
-  if (i == text.size() || text[i] == '\n' || text[i] == '\r') return -1;
-  return indent;
-}
-
-// yaml-cpp 0.7 never returns on a line that starts with ',' outside a flow
-// collection (",&", "- a\n,", ">\n {\n,"): found by fuzzing. Such a line
-// is never valid YAML, so it is rejected here, before the parser sees it.
-// Brackets and quotes are followed only inside flow collections, which is
-// enough to accept flow sequences whose continuation lines start with ',';
-// the content of block scalars (`|`, `>`) is text and is skipped.
-std::optional<SourcePosition> FindBlockFlowEntry(std::string_view text) {
-  if (!HasLineStartingWithComma(text)) return std::nullopt;
-  int depth = 0;
-  char quote = 0;
-  bool line_start = true;
-  int line = 1, column = 0;
-  int line_indent = LineIndent(text, 0);
-  // Inside a block scalar: the indentation of its header's line, and its
-  // content's (-1 until the first non-blank line sets it). yaml-cpp wants
-  // the content indented further even at a document's root.
-  bool in_block_scalar = false;
-  int parent_indent = 0, content_indent = -1;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    ++column;
-    if (c == '\n') {
-      line_start = true;
-      ++line;
-      column = 0;
-      line_indent = LineIndent(text, i + 1);
-      if (in_block_scalar && line_indent >= 0) {
-        if (content_indent < 0 && line_indent > parent_indent) {
-          content_indent = line_indent;
-        }
-        in_block_scalar = content_indent >= 0 && line_indent >= content_indent;
-      }
-      if (in_block_scalar) {  // its text: on to the line's end
-        while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-      }
-      continue;
-    }
-    if (quote != 0) {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (line_start && (c == ' ' || c == '\t')) continue;
-    bool first = line_start;
-    line_start = false;
-    if (c == '#' && (first || text[i - 1] == ' ' || text[i - 1] == '\t')) {
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-      continue;
-    }
-    if (first && c == ',' && depth == 0) return SourcePosition{line, column};
-    if ((c == '|' || c == '>') && depth == 0 &&
-        IsBlockScalarHeader(text, i, first)) {
-      in_block_scalar = true;
-      parent_indent = line_indent;
-      content_indent = -1;
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-      continue;
-    }
-    // Outside a flow collection one starts a line or follows a blank
-    // ("key: [", "- {"); a bracket inside a scalar ("- .[") opens nothing.
-    if ((c == '[' || c == '{') &&
-        (depth > 0 || first || text[i - 1] == ' ' || text[i - 1] == '\t')) {
-      ++depth;
-    }
-    if ((c == ']' || c == '}') && depth > 0) --depth;
-    if (depth > 0 && (c == '"' || c == '\'')) quote = c;
-  }
-  return std::nullopt;
-}
-
 // The length of the well-formed UTF-8 sequence at text[i], or 0: no
 // overlong forms, surrogates or code points beyond U+10FFFF. Its code point
 // goes to `*code_point` when given.
@@ -509,7 +385,7 @@ std::optional<YamlStream> Precheck(std::string_view text) {
       return out;
     }
   }
-  if (auto comma = FindBlockFlowEntry(text)) {
+  if (auto comma = internal::FindBlockFlowEntry(text)) {
     out.error = Status::InvalidArgument(
         "did not find expected node content: ',' outside a flow collection");
     out.error_position = comma;
