@@ -71,10 +71,18 @@ for ((m = 1; m <= MINUTES; m++)); do
     "https://127.0.0.1:$PORT/validate" 2>&1) || true
   wait "${helpers[@]}" 2>/dev/null || true
   # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout"
+  # "status codes: N 2xx, N 3xx, N 4xx, N 5xx". A failure is a request that
+  # failed, errored or timed out, or an answer other than 2xx. (Counting
+  # done minus 2xx instead can come out at -1: a response that lands as the
+  # run ends is counted as 2xx but not as done.)
   done_n=$(awk '/^requests:/ {print $8}' <<<"$out")
-  ok_n=$(awk '/^status codes:/ {print $3}' <<<"$out")
   bad=$(awk '/^requests:/ {print $10 + $12 + $14}' <<<"$out")
-  bad=$(( bad + done_n - ok_n ))
+  non2xx=$(awk '/^status codes:/ {print $5 + $7 + $9}' <<<"$out")
+  bad=$(( ${bad:-0} + ${non2xx:-0} ))
+  if [ -z "$done_n" ]; then  # h2load printed no summary: count the minute as failed
+    done_n=0
+    bad=$(( bad + 1 ))
+  fi
   # Column 2 is the status code, column 3 the latency in microseconds.
   p99=$(sort -n -k3 "$work/h2load.log" | awk '{ lat[NR] = $3 }
     END { if (NR) printf "%.2f", lat[int(NR * 0.99)] / 1000; else print "-" }')
