@@ -57,7 +57,8 @@ class SchemaLayer : public Layer {
 
 Result<std::unique_ptr<Layer>> NewSchemaLayer(
     const SchemaLayerOptions& options) {
-  auto registry = SchemaRegistry::Load(ResolveSchemasDir(options.schemas_dir));
+  auto registry = SchemaRegistry::Load(ResolveSchemasDir(options.schemas_dir),
+                                       options.parallel_load);
   if (!registry.ok()) return registry.status();
   return std::unique_ptr<Layer>(
       new SchemaLayer(std::move(registry).value(), options.strict));

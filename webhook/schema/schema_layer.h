@@ -15,6 +15,9 @@ struct SchemaLayerOptions {
   std::string schemas_dir;
   // Unknown fields are errors rather than warnings.
   bool strict = false;
+  // Compile the schema files on threads of their own (see
+  // ValidatorOptions::parallel_load).
+  bool parallel_load = true;
 };
 
 // The structural layer: ApplyDefaults applies the CRD defaults as the API

@@ -79,7 +79,7 @@ struct CompiledFile {
 }  // namespace
 
 Result<std::unique_ptr<const SchemaRegistry>> SchemaRegistry::Load(
-    const std::string& dir) {
+    const std::string& dir, bool parallel) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return Status::NotFound("schemas directory " + dir +
@@ -87,11 +87,13 @@ Result<std::unique_ptr<const SchemaRegistry>> SchemaRegistry::Load(
   }
   std::unique_ptr<SchemaRegistry> registry(new SchemaRegistry());
   // Each file (hundreds of KB of JSON) is parsed and compiled on its own
-  // thread; they are kept, and the first error reported, in file order.
+  // thread (with `parallel`); they are kept, and the first error reported,
+  // in file order.
   const std::vector<fs::path> files = JsonFiles(dir);
   std::vector<std::future<CompiledFile>> compiling;
   for (const fs::path& file : files) {
-    compiling.push_back(std::async(std::launch::async, [file] {
+    compiling.push_back(std::async(
+        parallel ? std::launch::async : std::launch::deferred, [file] {
       CompiledFile out;
       out.status = AddSchemaFile(file, &out.schemas);
       return out;

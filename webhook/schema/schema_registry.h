@@ -27,9 +27,10 @@ class SchemaRegistry {
  public:
   // Loads `dir`. Returns NotFound naming the path when the directory is
   // missing or holds no schema, and InvalidArgument naming the file when a
-  // schema or overlay does not parse or compile.
+  // schema or overlay does not parse or compile. With `parallel`, each file
+  // compiles on a thread of its own; otherwise all on the calling thread.
   static Result<std::unique_ptr<const SchemaRegistry>> Load(
-      const std::string& dir);
+      const std::string& dir, bool parallel = true);
 
   // The schema for `api_version`/`kind`, or nullptr.
   const KindSchema* Find(std::string_view api_version,

@@ -45,6 +45,7 @@ ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   options.params_dir = config.params_dir;
   options.strict = config.strict;
   options.skip_invalid_policies = config.skip_invalid_policies;
+  options.parallel_load = false;  // see ValidatorStore
   return [options] { return Validator::Create(options); };
 }
 

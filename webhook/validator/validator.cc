@@ -17,7 +17,9 @@ Result<std::unique_ptr<const Validator>> Validator::Create(
   // tens of milliseconds, which every `check` run waits for.
   std::future<Result<std::unique_ptr<const policy::PolicyEngine>>> loading;
   if (!options.policy_dirs.empty()) {
-    loading = std::async(std::launch::async, [&options] {
+    auto launch = options.parallel_load ? std::launch::async
+                                        : std::launch::deferred;
+    loading = std::async(launch, [&options] {
       return policy::LoadPolicyEngine({options.policy_dirs, options.params_dir,
                                        options.skip_invalid_policies,
                                        options.schemas_dir});
@@ -25,7 +27,8 @@ Result<std::unique_ptr<const Validator>> Validator::Create(
   }
   std::vector<std::unique_ptr<Layer>> layers;
   auto schema_layer =
-      schema::NewSchemaLayer({options.schemas_dir, options.strict});
+      schema::NewSchemaLayer({options.schemas_dir, options.strict,
+                              options.parallel_load});
   if (!schema_layer.ok()) return schema_layer.status();
   layers.push_back(std::move(schema_layer).value());
   layers.push_back(rules::NewRuleLayer({options.feature_gates}));
