@@ -2,6 +2,10 @@
 #include <string>
 #include <vector>
 
+#ifdef RAYGUARD_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 #include "webhook/cli/commands.h"
 #include "webhook/cli/validator_flags.h"
 #include "webhook/server/serve.h"
@@ -77,6 +81,14 @@ int RunServe(const CLI::App& cmd, const ServeFlags& flags) {
                  "(the webhook serves HTTPS only)\n";
     return 2;
   }
+#ifdef RAYGUARD_WITH_MIMALLOC
+  // A server runs for weeks and rebuilds its validator (tens of MB of small
+  // objects) on every policy or schema change. Returning pages to the OS
+  // as they empty keeps its RSS within one spare validator instead of
+  // creeping up with each rebuild (bench/RESULTS.md, "Soak"); `check`, which
+  // exits after one run, keeps mimalloc's faster default.
+  mi_option_enable(mi_option_page_reset);
+#endif
   return server::Serve(config);
 }
 
