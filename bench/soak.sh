@@ -49,12 +49,19 @@ curl -s --cacert "$work/ca.crt" --retry 30 --retry-connrefused --retry-delay 0 \
   -o /dev/null "https://127.0.0.1:$PORT/readyz"
 
 rss_mb() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$server/status"; }
+# RSS less the pages the allocator has already freed with MADV_FREE: the
+# kernel takes those back whenever it needs memory, but counts them in RSS
+# until it does.
+in_use_mb() {
+  awk '/^Rss:/ {r = $2} /^LazyFree:/ {f = $2} END {printf "%.1f", (r - f) / 1024}' \
+    "/proc/$server/smaps_rollup"
+}
 # Adds a comment line to one bundled policy: the watcher reloads them all.
 edit_policy() { printf '# soak edit %s\n' "$(date +%s)" >>"$work/policies/gpu-quota.yaml"; }
 
-rss_start=""
+rss_start="" in_use_start=""
 total=0 failed=0
-printf '| minute | requests | failed | p99 ms | RSS MB | event |\n|---|---|---|---|---|---|\n'
+printf '| minute | requests | failed | p99 ms | RSS MB | in use MB | event |\n|---|---|---|---|---|---|---|\n'
 for ((m = 1; m <= MINUTES; m++)); do
   seconds=$(( m * 60 <= DURATION ? 60 : DURATION - (m - 1) * 60 ))
   event="cert rotated"
@@ -87,19 +94,24 @@ for ((m = 1; m <= MINUTES; m++)); do
   p99=$(sort -n -k3 "$work/h2load.log" | awk '{ lat[NR] = $3 }
     END { if (NR) printf "%.2f", lat[int(NR * 0.99)] / 1000; else print "-" }')
   rss=$(rss_mb)
-  [ -z "$rss_start" ] && rss_start=$rss
+  in_use=$(in_use_mb)
+  [ -z "$rss_start" ] && rss_start=$rss && in_use_start=$in_use
   total=$(( total + done_n ))
   failed=$(( failed + bad ))
-  printf '| %d | %d | %d | %s | %s | %s |\n' "$m" "$done_n" "$bad" "$p99" "$rss" "$event"
+  printf '| %d | %d | %d | %s | %s | %s | %s |\n' "$m" "$done_n" "$bad" "$p99" "$rss" \
+    "$in_use" "$event"
 done
 rss_end=$(rss_mb)
+in_use_end=$(in_use_mb)
 reloads=$(grep -c '"schemas and policies reloaded"' "$work/rayguard.log" || true)
 rotations=$(grep -c '"certificate reloaded"' "$work/rayguard.log" || true)
 cert_errors=$(grep -c '"certificate reload failed' "$work/rayguard.log" || true)
 echo
 echo "total requests: $total, failed: $failed"
-echo "RSS after minute 1: ${rss_start} MB, at the end: ${rss_end} MB" \
-  "($(awk -v a="$rss_start" -v b="$rss_end" 'BEGIN { printf "%+.1f%%", (b - a) / a * 100 }'))"
+change() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (b - a) / a * 100 }'; }
+echo "RSS after minute 1: ${rss_start} MB, at the end: ${rss_end} MB ($(change "$rss_start" "$rss_end"))"
+echo "in use (RSS less lazily freed pages) after minute 1: ${in_use_start} MB," \
+  "at the end: ${in_use_end} MB ($(change "$in_use_start" "$in_use_end"))"
 echo "certificate reloads: $rotations (failed attempts: $cert_errors), policy reloads: $reloads"
 kill -0 "$server" || { echo "rayguard serve died" >&2; exit 1; }
 [ "$failed" -eq 0 ]
