@@ -62,6 +62,9 @@ class JsonBuilder : public YAML::EventHandler {
 
   // The document finished by the last OnDocumentEnd, if not empty.
   std::optional<YamlDocument> TakeDocument() { return std::move(done_); }
+  // Where the last document started: byte offset, and line and column.
+  int start_offset() const { return start_offset_; }
+  SourcePosition start() const { return start_; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     root_ = nlohmann::json();
@@ -71,6 +74,7 @@ class JsonBuilder : public YAML::EventHandler {
     own_nodes_ = 0;
     alias_nodes_ = 0;
     start_ = ToPosition(mark);
+    start_offset_ = mark.pos;
   }
 
   void OnDocumentEnd() override {
@@ -289,6 +293,7 @@ class JsonBuilder : public YAML::EventHandler {
   std::size_t own_nodes_ = 0;
   std::size_t alias_nodes_ = 0;
   SourcePosition start_;
+  int start_offset_ = -1;
   std::optional<YamlDocument> done_;
 };
 
@@ -394,15 +399,35 @@ std::optional<YamlStream> Precheck(std::string_view text) {
   return std::nullopt;
 }
 
+// The error for yaml-cpp stuck at byte `offset` of `text`.
+Status StuckAt(std::string_view text, int offset) {
+  std::string message = "did not find expected node content";
+  if (offset >= 0 && std::size_t(offset) < text.size()) {
+    char c = text[offset];
+    if (c > ' ' && c < 0x7F) message += std::string(": unexpected '") + c + "'";
+  }
+  return Status::InvalidArgument(message);
+}
+
 YamlStream ParseWithYamlCpp(std::string_view text, const YamlLimits& limits,
                             EntryPosition entries = EntryPosition::kKey) {
   YamlStream out;
   std::istringstream in{std::string(text)};
   JsonBuilder builder(limits, entries);
   int index = 0;
+  int last_start = -1;
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
+      // On a token it has no use for ("a",  "a" b\n? x) yaml-cpp 0.7
+      // reports an empty document without moving on, again on every call:
+      // a document starting where the last one did means it is stuck.
+      if (builder.start_offset() <= last_start) {
+        out.error = StuckAt(text, builder.start_offset());
+        out.error_position = builder.start();
+        break;
+      }
+      last_start = builder.start_offset();
       if (auto doc = builder.TakeDocument()) {
         doc->index = index;
         out.documents.push_back(std::move(*doc));

@@ -226,6 +226,29 @@ TEST(YamlReaderTest, BlockScalarTextMayStartLinesWithAComma) {
   EXPECT_THAT(s.error.message(), HasSubstr("',' outside a flow"));
 }
 
+// Found by fuzz_policy: yaml-cpp 0.7 reports an empty document without
+// reading on, forever, on tokens it has no use for; the reader notices that
+// a document starts where the last one did and stops with an error.
+TEST(YamlReaderTest, AParserThatStopsReadingIsAnErrorNotAHang) {
+  struct Case {
+    const char* text;
+    int line, column;
+  };
+  for (const Case& c : {Case{"\"a\" b\n? x", 2, 1}, Case{"!>\n? a", 2, 1}}) {
+    YamlStream s = ReadYaml(c.text);
+    EXPECT_EQ(s.error.message(),
+              "did not find expected node content: unexpected '?'")
+        << c.text;
+    ASSERT_TRUE(s.error_position.has_value()) << c.text;
+    EXPECT_EQ(s.error_position->line, c.line) << c.text;
+    EXPECT_EQ(s.error_position->column, c.column) << c.text;
+  }
+  // Streams of many documents, empty ones included, still read.
+  YamlStream s = ReadYaml("a: 1\n---\n---\nb: 2\n...\n---\nc: 3\n");
+  ASSERT_TRUE(s.error.ok()) << s.error.message();
+  EXPECT_EQ(s.documents.size(), 3u);
+}
+
 // As kubectl: "yaml: control characters are not allowed". yaml-cpp never
 // returned on the first of these.
 TEST(YamlReaderTest, ControlCharactersAreAnErrorAtTheirPosition) {
