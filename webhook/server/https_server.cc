@@ -153,10 +153,11 @@ HttpsServer::HttpsServer(ServerOptions options, const TlsConfig* tls,
             return tls->ConfigureContext(&ctx) && guard->Attach(&ctx);
           })) {
   const auto threads = static_cast<std::size_t>(std::max(1, options_.threads));
-  server_->new_task_queue = [threads, guard = guard_.get()] {
+  server_->new_task_queue = [threads, guard = guard_.get(),
+                             after = options_.after_connection] {
     return new WorkerPool(
         threads, kGuardTick, [guard](std::size_t n) { guard->CloseIdle(n); },
-        [guard](std::size_t n) { guard->Tick(n); });
+        [guard](std::size_t n) { guard->Tick(n); }, after);
   };
   server_->set_logger([guard = guard_.get()](const Request&,
                                              const Response& res) {

@@ -52,6 +52,10 @@ struct ServerOptions {
   // handshakes rare yet still recycles connections, so every client
   // eventually picks up a rotated certificate.
   std::size_t max_requests_per_connection = 10000;
+  // Runs on a worker after each connection it served has closed. `serve`
+  // hands the allocator's per-thread free memory back here (see
+  // serve_command.cc); unset, workers keep theirs for the next connection.
+  std::function<void()> after_connection;
 };
 
 // The HTTPS front end: routes, request checks (method, content type, size),

@@ -134,7 +134,7 @@ void RaiseOpenFileLimit() {
 
 }  // namespace
 
-int Serve(const ServeConfig& config) {
+int Serve(const ServeConfig& config, std::function<void()> after_connection) {
   BlockShutdownSignals();  // before any thread starts, so all inherit it
   Result<LogFormat> format = ParseLogFormat(config.log_format);
   if (!format.ok()) {
@@ -152,6 +152,7 @@ int Serve(const ServeConfig& config) {
   options.max_body_bytes = config.max_body_bytes;
   options.threads = config.threads;
   options.request_timeout = config.request_timeout;
+  options.after_connection = std::move(after_connection);
   RaiseOpenFileLimit();
 
   Metrics metrics;

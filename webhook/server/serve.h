@@ -1,6 +1,8 @@
 #ifndef RAYGUARD_SERVER_SERVE_H_
 #define RAYGUARD_SERVER_SERVE_H_
 
+#include <functional>
+
 #include "webhook/server/serve_config.h"
 
 namespace rayguard::server {
@@ -11,8 +13,10 @@ namespace rayguard::server {
 // signal turns /readyz false, waits `shutdown_delay`, stops accepting and
 // finishes in-flight requests. Returns the process exit code: 0 after a
 // clean stop, 2 when the configuration, certificate or policies do not load,
-// 1 when the address cannot be bound.
-int Serve(const ServeConfig& config);
+// 1 when the address cannot be bound. `after_connection` is
+// ServerOptions::after_connection.
+int Serve(const ServeConfig& config,
+          std::function<void()> after_connection = nullptr);
 
 }  // namespace rayguard::server
 

@@ -16,8 +16,11 @@ constexpr std::size_t kWorkerStackBytes = 64 << 20;
 
 WorkerPool::WorkerPool(std::size_t threads, std::chrono::milliseconds tick,
                        std::function<void(std::size_t)> on_backlog,
-                       std::function<void(std::size_t)> on_tick)
-    : on_backlog_(std::move(on_backlog)), on_tick_(std::move(on_tick)) {
+                       std::function<void(std::size_t)> on_tick,
+                       std::function<void()> after_task)
+    : on_backlog_(std::move(on_backlog)),
+      on_tick_(std::move(on_tick)),
+      after_task_(std::move(after_task)) {
   try {
     for (std::size_t i = 0; i < threads; ++i) StartWorker();
   } catch (...) {
@@ -89,6 +92,8 @@ void WorkerPool::Work() {
       queue_.pop_front();
     }
     task();
+    task = nullptr;  // the connection's state goes before after_task_ runs
+    if (after_task_) after_task_();
   }
 }
 

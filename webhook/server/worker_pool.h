@@ -24,10 +24,13 @@ class WorkerPool : public httplib::TaskQueue {
  public:
   // `on_backlog(n)` runs on the accepting thread when a connection is
   // queued while n connections (including it) have no free worker;
-  // `on_tick(n)` runs every `tick` on a thread of its own, n possibly 0.
+  // `on_tick(n)` runs every `tick` on a thread of its own, n possibly 0;
+  // `after_task`, if set, runs on a worker each time it has finished a
+  // connection, before it waits for the next.
   WorkerPool(std::size_t threads, std::chrono::milliseconds tick,
              std::function<void(std::size_t)> on_backlog,
-             std::function<void(std::size_t)> on_tick);
+             std::function<void(std::size_t)> on_tick,
+             std::function<void()> after_task = nullptr);
   ~WorkerPool() override;
 
   void enqueue(std::function<void()> fn) override;
@@ -42,6 +45,7 @@ class WorkerPool : public httplib::TaskQueue {
 
   const std::function<void(std::size_t)> on_backlog_;
   const std::function<void(std::size_t)> on_tick_;
+  const std::function<void()> after_task_;
   std::mutex mu_;
   std::condition_variable ready_;   // work queued, or stopping
   std::condition_variable ticked_;  // stopping (wakes the ticker early)
