@@ -1,5 +1,11 @@
 // The work behind one /validate call without HTTP or TLS: decode the
 // AdmissionReview, check the object, encode the answer.
+//
+// BM_Review* run every layer the server runs (bundled schemas, rules and
+// policies) on the bench-peers bodies (KubeRay's ray-cluster.complete.yaml
+// as kube-apiserver sends it) when RAYGUARD_PEER_DATA names their folder
+// (default /tmp/rayguard-peers/data, made by bench-peers/setup.sh).
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -11,17 +17,59 @@
 namespace rayguard::admission {
 namespace {
 
-std::string Fixture(const char* name) {
-  std::ifstream in(std::string(RAYGUARD_SOURCE_DIR) +
-                   "/tests/fixtures/admission/" + name);
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-void ReviewEndToEnd(benchmark::State& state, const char* fixture) {
-  const std::string body = Fixture(fixture);
-  std::shared_ptr<const Validator> validator = Validator::Create({}).value();
+std::string Fixture(const char* name) {
+  return ReadFile(std::string(RAYGUARD_SOURCE_DIR) +
+                  "/tests/fixtures/admission/" + name);
+}
+
+std::string PeerBody(const char* name) {
+  const char* dir = std::getenv("RAYGUARD_PEER_DATA");
+  return ReadFile(std::string(dir != nullptr ? dir : "/tmp/rayguard-peers/data") +
+                  "/" + name);
+}
+
+// A RayCluster CREATE whose head container's `args` holds `n` one-letter
+// strings: the most decoded nodes per byte (bench/worst_review.py).
+std::string ArgsFlood(std::size_t n) {
+  std::string args;
+  args.reserve(n * 4);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) args += ',';
+    args += '"';
+    args += static_cast<char>('a' + i % 26);
+    args += '"';
+  }
+  return R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",)"
+         R"("request":{"uid":"u1","kind":{"group":"ray.io","version":"v1",)"
+         R"("kind":"RayCluster"},"operation":"CREATE","object":{)"
+         R"("apiVersion":"ray.io/v1","kind":"RayCluster","metadata":)"
+         R"({"name":"args-flood"},"spec":{"headGroupSpec":{"rayStartParams":)"
+         R"({},"template":{"spec":{"containers":[{"name":"ray-head",)"
+         R"("image":"rayproject/ray:2.46.0","args":[)" +
+         args + "]}]}}}}},\"oldObject\":null}}";
+}
+
+std::shared_ptr<const Validator> AllLayers() {
+  ValidatorOptions options;
+  options.schemas_dir = std::string(RAYGUARD_SOURCE_DIR) + "/schemas";
+  options.policy_dirs = {std::string(RAYGUARD_SOURCE_DIR) + "/policies"};
+  options.parallel_load = false;
+  return Validator::Create(options).value();
+}
+
+void ReviewEndToEnd(benchmark::State& state, const std::string& body,
+                    std::shared_ptr<const Validator> validator) {
+  if (body.empty()) {
+    state.SkipWithError("body not found (run bench-peers/setup.sh)");
+    return;
+  }
   AdmissionHandler handler([validator] { return validator; });
   for (auto _ : state) {
     Result<AdmissionRequest> request = DecodeReview(body);
@@ -34,12 +82,14 @@ void ReviewEndToEnd(benchmark::State& state, const char* fixture) {
 }
 
 void BM_ValidateCompleteSample(benchmark::State& state) {
-  ReviewEndToEnd(state, "raycluster_complete_v1.json");
+  ReviewEndToEnd(state, Fixture("raycluster_complete_v1.json"),
+                 Validator::Create({}).value());
 }
 BENCHMARK(BM_ValidateCompleteSample);
 
 void BM_ValidateDenied(benchmark::State& state) {
-  ReviewEndToEnd(state, "raycluster_bad_name_v1.json");
+  ReviewEndToEnd(state, Fixture("raycluster_bad_name_v1.json"),
+                 Validator::Create({}).value());
 }
 BENCHMARK(BM_ValidateDenied);
 
@@ -48,6 +98,31 @@ void BM_DecodeOnly(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(DecodeReview(body));
 }
 BENCHMARK(BM_DecodeOnly);
+
+// What `rayguard serve` does per review, all layers on.
+void BM_ReviewCreateAllLayers(benchmark::State& state) {
+  ReviewEndToEnd(state, PeerBody("review-create.json"), AllLayers());
+}
+BENCHMARK(BM_ReviewCreateAllLayers);
+
+void BM_ReviewUpdateAllLayers(benchmark::State& state) {
+  ReviewEndToEnd(state, PeerBody("review-update.json"), AllLayers());
+}
+BENCHMARK(BM_ReviewUpdateAllLayers);
+
+void BM_DecodeCreate(benchmark::State& state) {
+  const std::string body = PeerBody("review-create.json");
+  for (auto _ : state) benchmark::DoNotOptimize(DecodeReview(body));
+}
+BENCHMARK(BM_DecodeCreate);
+
+void BM_DecodeArgsFlood(benchmark::State& state) {
+  const std::string body = ArgsFlood(700000);
+  for (auto _ : state) benchmark::DoNotOptimize(DecodeReview(body));
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<int64_t>(body.size()));
+}
+BENCHMARK(BM_DecodeArgsFlood)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rayguard::admission
