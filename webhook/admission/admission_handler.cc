@@ -50,12 +50,13 @@ bool IsAlphanumeric(char c) {
 // `RayCluster.ray.io "train" is invalid: <error>` or `...: [<e1>, <e2>]`,
 // the way the API server words an Invalid status.
 std::string InvalidMessage(const AdmissionRequest& request,
+                           const nlohmann::json& object,
                            const std::vector<std::string>& errors) {
   std::string subject = request.kind;
   if (!request.group.empty()) subject += "." + request.group;
   std::string name = request.name;
-  if (name.empty() && request.object.is_object()) {
-    name = request.object.value("/metadata/name"_json_pointer, "");
+  if (name.empty() && object.is_object()) {
+    name = object.value("/metadata/name"_json_pointer, "");
   }
   std::string message = subject + " \"" + name + "\" is invalid: ";
   if (errors.size() == 1) return message + errors[0];
@@ -67,8 +68,8 @@ std::string InvalidMessage(const AdmissionRequest& request,
   return message + "]";
 }
 
-void Deny(const AdmissionRequest& request, const Findings& findings,
-          AdmissionResponse* r) {
+void Deny(const AdmissionRequest& request, const nlohmann::json& object,
+          const Findings& findings, AdmissionResponse* r) {
   std::vector<std::string> errors;
   std::size_t unlisted = 0;
   for (const Finding& f : findings) {
@@ -91,12 +92,12 @@ void Deny(const AdmissionRequest& request, const Findings& findings,
   r->code = CodeForReason(r->reason);
   r->allowed = false;
   r->verdict = "denied";
-  r->message = InvalidMessage(request, errors);
+  r->message = InvalidMessage(request, object, errors);
 }
 
 // Fills the response from what the validator found.
-void ApplyResult(const AdmissionRequest& request, const CheckResult& result,
-                 AdmissionResponse* r) {
+void ApplyResult(const AdmissionRequest& request, const nlohmann::json& object,
+                 const CheckResult& result, AdmissionResponse* r) {
   std::size_t unlisted = 0;
   for (const Finding& f : result.findings) {
     r->rules.push_back(f.rule);
@@ -112,7 +113,7 @@ void ApplyResult(const AdmissionRequest& request, const CheckResult& result,
   for (const auto& [key, value] : result.audit_annotations) {
     r->audit_annotations[WebhookAuditKey(key)] = value;
   }
-  if (!result.allowed()) Deny(request, result.findings, r);
+  if (!result.allowed()) Deny(request, object, result.findings, r);
 }
 
 AdmissionResponse FailClosed(const AdmissionRequest& request,
@@ -127,15 +128,31 @@ AdmissionResponse FailClosed(const AdmissionRequest& request,
   return r;
 }
 
-Resource ToResource(const AdmissionRequest& request) {
-  Resource resource;
-  resource.object = request.object;
-  resource.admission.operation = request.operation;
-  resource.admission.old_object = request.old_object;
-  resource.admission.request = request.attributes;
-  resource.admission.dry_run = request.dry_run;
-  return resource;
-}
+// The request's JSON as a Resource for the length of one review: moved in,
+// and moved back on the way out whatever happens (moves do not throw).
+class LentResource {
+ public:
+  explicit LentResource(AdmissionRequest& request) : request_(request) {
+    resource_.object = std::move(request.object);
+    resource_.admission.operation = request.operation;
+    resource_.admission.old_object = std::move(request.old_object);
+    resource_.admission.request = std::move(request.attributes);
+    resource_.admission.dry_run = request.dry_run;
+  }
+  ~LentResource() {
+    request_.object = std::move(resource_.object);
+    request_.old_object = std::move(resource_.admission.old_object);
+    request_.attributes = std::move(resource_.admission.request);
+  }
+  LentResource(const LentResource&) = delete;
+  LentResource& operator=(const LentResource&) = delete;
+
+  const Resource& resource() const { return resource_; }
+
+ private:
+  AdmissionRequest& request_;
+  Resource resource_;
+};
 
 }  // namespace
 
@@ -144,19 +161,38 @@ AdmissionHandler::AdmissionHandler(ValidatorSource source)
 
 AdmissionResponse AdmissionHandler::Validate(
     const AdmissionRequest& request) const {
-  return Review(request, Mode::kValidate);
+  return Copying(request, Mode::kValidate);
 }
 
 AdmissionResponse AdmissionHandler::Mutate(
     const AdmissionRequest& request) const {
+  return Copying(request, Mode::kMutate);
+}
+
+AdmissionResponse AdmissionHandler::Validate(AdmissionRequest& request) const {
+  return Review(request, Mode::kValidate);
+}
+
+AdmissionResponse AdmissionHandler::Mutate(AdmissionRequest& request) const {
   return Review(request, Mode::kMutate);
 }
 
+AdmissionResponse AdmissionHandler::Copying(const AdmissionRequest& request,
+                                            Mode mode) const {
+  try {
+    AdmissionRequest copy = request;
+    return Review(copy, mode);
+  } catch (const std::exception& e) {  // the copy itself failed
+    return FailClosed(request, e.what());
+  }
+}
+
 // The one place exceptions from the layers stop: any of them denies.
-AdmissionResponse AdmissionHandler::Review(const AdmissionRequest& request,
+AdmissionResponse AdmissionHandler::Review(AdmissionRequest& request,
                                            Mode mode) const {
   try {
-    return Decide(request, mode);
+    LentResource lent(request);
+    return Decide(request, lent.resource(), mode);
   } catch (const std::exception& e) {
     return FailClosed(request, e.what());
   } catch (...) {
@@ -164,28 +200,29 @@ AdmissionResponse AdmissionHandler::Review(const AdmissionRequest& request,
   }
 }
 
+// `request` supplies the identifiers; its JSON is in `resource`.
 AdmissionResponse AdmissionHandler::Decide(const AdmissionRequest& request,
+                                           const Resource& resource,
                                            Mode mode) const {
   AdmissionResponse r;
   r.uid = request.uid;
   // Deleting or exec'ing into an object cannot make its spec wrong.
   if (request.operation == "DELETE" || request.operation == "CONNECT" ||
-      !Validator::Handles(request.object)) {
+      !Validator::Handles(resource.object)) {
     r.verdict = "skipped";
     return r;
   }
   std::shared_ptr<const Validator> validator = source_();
   if (validator == nullptr) return FailClosed(request, "no validator loaded");
-  const Resource resource = ToResource(request);
   if (mode == Mode::kValidate) {
-    ApplyResult(request, validator->Check(resource), &r);
+    ApplyResult(request, resource.object, validator->Check(resource), &r);
     return r;
   }
   Result<MutationOutcome> outcome = validator->Mutate(resource);
   if (!outcome.ok()) return FailClosed(request, outcome.status().message());
-  ApplyResult(request, outcome->result, &r);
+  ApplyResult(request, resource.object, outcome->result, &r);
   if (r.allowed) {
-    Result<std::string> patch = PatchBetween(request.object, outcome->object);
+    Result<std::string> patch = PatchBetween(resource.object, outcome->object);
     if (!patch.ok()) return FailClosed(request, patch.status().message());
     r.patch = *patch;
   }

@@ -35,10 +35,19 @@ class AdmissionHandler {
   // changed). Same skipping and fail-closed rules as Validate.
   AdmissionResponse Mutate(const AdmissionRequest& request) const;
 
+  // The same two, without copying the request's JSON: its object, oldObject
+  // and attributes are lent to the review and moved back before returning
+  // (exceptions included), so `request` reads the same afterwards. The
+  // const overloads copy them instead.
+  AdmissionResponse Validate(AdmissionRequest& request) const;
+  AdmissionResponse Mutate(AdmissionRequest& request) const;
+
  private:
   enum class Mode { kValidate, kMutate };
-  AdmissionResponse Review(const AdmissionRequest& request, Mode mode) const;
-  AdmissionResponse Decide(const AdmissionRequest& request, Mode mode) const;
+  AdmissionResponse Copying(const AdmissionRequest& request, Mode mode) const;
+  AdmissionResponse Review(AdmissionRequest& request, Mode mode) const;
+  AdmissionResponse Decide(const AdmissionRequest& request,
+                           const Resource& resource, Mode mode) const;
 
   ValidatorSource source_;
 };

@@ -1,5 +1,7 @@
 #include "webhook/admission/review_codec.h"
 
+#include <utility>
+
 #include "webhook/admission/strict_json.h"
 
 namespace rayguard::admission {
@@ -12,11 +14,14 @@ std::string StringField(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// Absent and null both mean "no object" (the API server sends
-// "oldObject": null on CREATE).
-json ObjectField(const json& object, const char* key) {
+// Moves `key` out of `object`. Absent and null both mean "no object" (the
+// API server sends "oldObject": null on CREATE).
+json TakeField(json& object, const char* key) {
   auto it = object.find(key);
-  return it == object.end() ? json() : *it;
+  if (it == object.end()) return json();
+  json value = std::move(*it);
+  object.erase(it);
+  return value;
 }
 
 Status CheckEnvelope(const json& review) {
@@ -65,9 +70,9 @@ json EncodeStatus(const AdmissionResponse& r) {
 Result<AdmissionRequest> DecodeReview(std::string_view body) {
   Result<json> parsed = ParseStrictJson(body);
   if (!parsed.ok()) return parsed.status();
-  const json& review = *parsed;
+  json& review = *parsed;
   if (Status s = CheckEnvelope(review); !s.ok()) return s;
-  const json& request = review["request"];
+  json& request = *review.find("request");
 
   AdmissionRequest out;
   out.api_version = StringField(review, "apiVersion");
@@ -83,11 +88,10 @@ Result<AdmissionRequest> DecodeReview(std::string_view body) {
   auto dry_run = request.find("dryRun");
   out.dry_run = dry_run != request.end() && dry_run->is_boolean() &&
                 dry_run->get<bool>();
-  out.object = ObjectField(request, "object");
-  out.old_object = ObjectField(request, "oldObject");
-  out.attributes = request;
-  out.attributes.erase("object");
-  out.attributes.erase("oldObject");
+  // The parsed document is ours: its parts move, nothing is copied.
+  out.object = TakeField(request, "object");
+  out.old_object = TakeField(request, "oldObject");
+  out.attributes = std::move(request);
   return out;
 }
 

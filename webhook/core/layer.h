@@ -25,6 +25,15 @@ class Layer {
   // defaults), before any layer checks it. Most layers add nothing.
   virtual void ApplyDefaults(nlohmann::json* /*object*/) const {}
 
+  // True when ApplyDefaults would change `object`. A layer that overrides
+  // ApplyDefaults overrides this too: the validator copies an object to
+  // default it only when some layer says so (objects from the API server
+  // arrive defaulted). May say true when nothing would change, never false
+  // when something would.
+  virtual bool NeedsDefaults(const nlohmann::json& /*object*/) const {
+    return false;
+  }
+
   // Appends one Finding per fault of `resource` (already defaulted) to
   // result->findings, and any audit annotations. Never clears *result.
   // REQUIRES: result != nullptr

@@ -16,6 +16,11 @@ namespace rayguard::schema {
 // REQUIRES: object != nullptr
 void ApplyStructuralDefaults(const SchemaNode& schema, nlohmann::json* object);
 
+// True when ApplyStructuralDefaults would change `object`, found without
+// copying it.
+bool NeedsStructuralDefaults(const SchemaNode& schema,
+                             const nlohmann::json& object);
+
 }  // namespace rayguard::schema
 
 #endif  // RAYGUARD_SCHEMA_DEFAULTER_H_

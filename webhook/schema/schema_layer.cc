@@ -27,6 +27,12 @@ class SchemaLayer : public Layer {
     if (s) ApplyStructuralDefaults(*s->root, object);
   }
 
+  bool NeedsDefaults(const nlohmann::json& object) const override {
+    const KindSchema* s = registry_->Find(StringField(object, "apiVersion"),
+                                          StringField(object, "kind"));
+    return s != nullptr && NeedsStructuralDefaults(*s->root, object);
+  }
+
   void Check(const Resource& resource, CheckResult* result) const override {
     const std::string api_version = resource.api_version();
     const std::string kind = resource.kind();

@@ -79,9 +79,26 @@ nlohmann::json Validator::ApplyDefaults(nlohmann::json object) const {
   return object;
 }
 
-CheckResult Validator::Check(Resource resource) const {
-  CheckResult result;
+bool Validator::NeedsDefaults(const nlohmann::json& object) const {
+  return std::any_of(layers_.begin(), layers_.end(), [&](const auto& layer) {
+    return layer->NeedsDefaults(object);
+  });
+}
+
+CheckResult Validator::Check(const Resource& resource) const {
+  if (!NeedsDefaults(resource.object)) return RunLayers(resource);
+  Resource defaulted = resource;
+  defaulted.object = ApplyDefaults(std::move(defaulted.object));
+  return RunLayers(defaulted);
+}
+
+CheckResult Validator::Check(Resource&& resource) const {
   resource.object = ApplyDefaults(std::move(resource.object));
+  return RunLayers(resource);
+}
+
+CheckResult Validator::RunLayers(const Resource& resource) const {
+  CheckResult result;
   for (const auto& layer : layers_) {
     layer->Check(resource, &result);
     if (result.findings.size() >= kMaxFindings) {

@@ -63,10 +63,12 @@ class Validator {
   // object is allowed unchecked.
   static bool Handles(const nlohmann::json& object);
 
-  // Runs every layer on `resource` (CRD defaults applied first). Takes the
-  // resource by value so that a caller done with it can move it in and
-  // spare a copy of the object.
-  CheckResult Check(Resource resource) const;
+  // Runs every layer on `resource` (CRD defaults applied first). The object
+  // is copied only when defaulting would change it: an object from the API
+  // server arrives defaulted and is checked where it lies.
+  CheckResult Check(const Resource& resource) const;
+  // The same on a resource the caller is done with: defaults apply in place.
+  CheckResult Check(Resource&& resource) const;
 
   // Returns `object` with CRD defaults applied, as the API server stores it.
   nlohmann::json ApplyDefaults(nlohmann::json object) const;
@@ -83,6 +85,8 @@ class Validator {
   PolicyCounts policy_counts() const { return policy_counts_; }
 
  private:
+  bool NeedsDefaults(const nlohmann::json& object) const;
+  CheckResult RunLayers(const Resource& resource) const;
   void ApplyOverrides(Findings* findings) const;
   static void StopAtTooManyFindings(Findings* findings);
   Status CheckMutatedSchema(const Resource& resource,

@@ -135,6 +135,46 @@ TEST(AdmissionHandlerTest, UpdatePassesOldObjectToTheChecks) {
   EXPECT_EQ(layer->seen_old["spec"]["workerGroupSpecs"][0]["replicas"], 1);
 }
 
+// `rayguard serve` lends the decoded request to the review instead of
+// copying it: same answer, and the request reads the same afterwards (the
+// server logs from it), including when CRD defaults had to be applied.
+TEST(AdmissionHandlerTest, LendingTheRequestAnswersAsCopyingAndGivesItBack) {
+  AdmissionHandler handler = RealHandler();
+  for (const char* name :
+       {"raycluster_create_v1.json", "raycluster_bad_name_v1.json",
+        "raycluster_update_v1beta1.json", "raycluster_delete_v1.json",
+        "pod_create_v1.json"}) {
+    for (bool mutate : {false, true}) {
+      const AdmissionRequest before = LoadRequest(name);
+      AdmissionRequest lent = before;
+      AdmissionResponse copied =
+          mutate ? handler.Mutate(before) : handler.Validate(before);
+      AdmissionResponse lending =
+          mutate ? handler.Mutate(lent) : handler.Validate(lent);
+      EXPECT_EQ(EncodeReview(kAdmissionV1, lending),
+                EncodeReview(kAdmissionV1, copied))
+          << name;
+      EXPECT_EQ(lending.verdict, copied.verdict) << name;
+      EXPECT_EQ(lending.rules, copied.rules) << name;
+      EXPECT_EQ(lent.object, before.object) << name;
+      EXPECT_EQ(lent.old_object, before.old_object) << name;
+      EXPECT_EQ(lent.attributes, before.attributes) << name;
+    }
+  }
+}
+
+TEST(AdmissionHandlerTest, ALentRequestComesBackWhenALayerThrows) {
+  std::shared_ptr<ScriptedLayer> layer;
+  auto handler = HandlerOver(ValidatorWith(&layer, {}, /*throws=*/true));
+  const AdmissionRequest before = LoadRequest("raycluster_update_v1beta1.json");
+  AdmissionRequest lent = before;
+  AdmissionResponse r = handler.Validate(lent);
+  EXPECT_EQ(r.code, 500);
+  EXPECT_EQ(lent.object, before.object);
+  EXPECT_EQ(lent.old_object, before.old_object);
+  EXPECT_EQ(lent.attributes, before.attributes);
+}
+
 TEST(AdmissionHandlerTest, WarningsAllowAndAuditFindingsStayOutOfWarnings) {
   Finding audit = Warning("policy/p", "spec", "audited");
   audit.audit = true;

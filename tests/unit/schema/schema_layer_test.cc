@@ -43,6 +43,35 @@ Findings CheckObject(const Layer& layer, nlohmann::json object,
   return result.findings;
 }
 
+// The validator copies an object to default it only when NeedsDefaults says
+// so: it must never say no when defaulting would change something.
+TEST(SchemaLayerTest, NeedsDefaultsSaysWhetherDefaultingChangesTheObject) {
+  std::unique_ptr<Layer> layer = MakeLayer(false);
+  int samples = 0;
+  int needing = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           testing::FixturePath("samples"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    for (const nlohmann::json& doc :
+         testing::LoadYamlDocuments(entry.path().string())) {
+      nlohmann::json defaulted = doc;
+      layer->ApplyDefaults(&defaulted);
+      EXPECT_EQ(layer->NeedsDefaults(doc), defaulted != doc) << entry.path();
+      // Once defaulted, nothing is left to default.
+      EXPECT_FALSE(layer->NeedsDefaults(defaulted)) << entry.path();
+      ++samples;
+      needing += defaulted != doc ? 1 : 0;
+    }
+  }
+  EXPECT_GT(needing, 10);
+  EXPECT_GT(samples, needing);  // also non-Ray documents (Services, ...)
+  // A null where the schema allows none is pruned: a change too.
+  nlohmann::json with_null = MinimalCluster();
+  MakeLayer(false)->ApplyDefaults(&with_null);
+  with_null["spec"]["headGroupSpec"]["serviceType"] = nullptr;
+  EXPECT_TRUE(layer->NeedsDefaults(with_null));
+}
+
 TEST(SchemaLayerTest, AppliesCrdDefaultsAtEveryDepth) {
   nlohmann::json obj = MinimalCluster();
   MakeLayer(false)->ApplyDefaults(&obj);
