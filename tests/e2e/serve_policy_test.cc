@@ -141,7 +141,7 @@ TEST_F(ServePolicyTest, ForbiddenDenyArrivesAs403WithMessageAndRule) {
             "scales to at most 4 replicas");
   EXPECT_THAT(Metrics(), HasSubstr("rayguard_violations_total{rule=\"policy/"
                                    "e2e-worker-cap/0\"}"));
-  EXPECT_THAT(server_->Log(), HasSubstr("\"policy/e2e-worker-cap/0\""));
+  EXPECT_TRUE(server_->WaitForLog("\"policy/e2e-worker-cap/0\""));
 }
 
 TEST_F(ServePolicyTest, InvalidDenyArrivesAs422WithItsMessageExpression) {

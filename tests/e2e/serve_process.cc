@@ -47,6 +47,14 @@ ServeProcess::~ServeProcess() {
 
 std::string ServeProcess::Log() const { return ReadFile(log_path_); }
 
+bool ServeProcess::WaitForLog(const std::string& text) const {
+  for (int i = 0; i < 500; ++i) {
+    if (Log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 bool ServeProcess::WaitUntilListening() {
   for (int i = 0; i < 300; ++i) {
     std::istringstream lines(Log());

@@ -29,6 +29,10 @@ class ServeProcess {
   // Everything the process logged so far.
   std::string Log() const;
 
+  // Waits (up to 10 s) until the log holds `text`. A review's log line is
+  // written by the server's log writer thread shortly after the answer.
+  bool WaitForLog(const std::string& text) const;
+
  private:
   pid_t pid_ = -1;
   int port_ = 0;

@@ -88,8 +88,9 @@ TEST_F(ServeTest, DeniesABadNameWithItsPathInReviewLogAndMetrics) {
               HasSubstr("rayguard_admission_requests_total{endpoint=\"validate\","
                         "kind=\"RayCluster\",operation=\"CREATE\",verdict=\"denied\"}"));
 
+  ASSERT_TRUE(server_->WaitForLog(
+      R"("uid":"b5a3e2a4-0c1d-4c53-9d1e-5f0e8f5d2b01")"));
   const std::string log = server_->Log();
-  EXPECT_THAT(log, HasSubstr(R"("uid":"b5a3e2a4-0c1d-4c53-9d1e-5f0e8f5d2b01")"));
   EXPECT_THAT(log, HasSubstr(R"("verdict":"denied")"));
   EXPECT_THAT(log, HasSubstr(R"("rules":["kuberay/raycluster-name","kuberay/raycluster-name"])"));
   // Identifiers only: nothing from the object's spec reaches the log.
