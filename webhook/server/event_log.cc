@@ -109,6 +109,7 @@ class QueuedStderrSink final : public spdlog::sinks::sink {
                 std::string(msg.payload.data(), msg.payload.size())};
     while (!TryPush(&entry)) {
       if (msg.level < spdlog::level::warn) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
         g_dropped.fetch_add(1, std::memory_order_relaxed);
         return;
       }
@@ -230,7 +231,7 @@ class QueuedStderrSink final : public spdlog::sinks::sink {
         Format(entry, &batch);
         ++lines;
       }
-      const std::uint64_t dropped = g_dropped.load(std::memory_order_relaxed);
+      const std::uint64_t dropped = dropped_.load(std::memory_order_relaxed);
       if (dropped != reported_dropped_) {
         Entry note{spdlog::log_clock::now(), spdlog::level::warn,
                    FormatLine("log lines dropped: the log writer could not "
@@ -267,6 +268,7 @@ class QueuedStderrSink final : public spdlog::sinks::sink {
   std::atomic<std::size_t> enqueued_{0};
   std::size_t popped_ = 0;  // writer thread only
   std::atomic<std::size_t> written_{0};
+  std::atomic<std::uint64_t> dropped_{0};
   std::uint64_t reported_dropped_ = 0;  // writer thread only
   std::atomic<std::uint32_t> wake_{0};
   std::atomic<bool> sleeping_{false};
