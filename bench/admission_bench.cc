@@ -5,8 +5,10 @@
 // policies) on the bench-peers bodies (KubeRay's ray-cluster.complete.yaml
 // as kube-apiserver sends it) when RAYGUARD_PEER_DATA names their folder
 // (default /tmp/rayguard-peers/data, made by bench-peers/setup.sh).
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 #include <benchmark/benchmark.h>
@@ -14,8 +16,43 @@
 #include "webhook/admission/admission_handler.h"
 #include "webhook/admission/review_codec.h"
 
+// Every operator new is counted, so that each case reports its allocations
+// per review ("allocs"), the figure behind most of a review's cost.
+namespace {
+std::atomic<std::size_t> g_allocations{0};
+}  // namespace
+
+// Out of line, so that GCC does not see free() meet a `new` once inlined.
+__attribute__((noinline)) void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+__attribute__((noinline)) void operator delete(void* p) noexcept {
+  std::free(p);
+}
+__attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
 namespace rayguard::admission {
 namespace {
+
+// Reports allocations per iteration when `state` ends.
+class CountAllocations {
+ public:
+  explicit CountAllocations(benchmark::State& state)
+      : state_(state), start_(g_allocations.load()) {}
+  ~CountAllocations() {
+    state_.counters["allocs"] = benchmark::Counter(
+        static_cast<double>(g_allocations.load() - start_),
+        benchmark::Counter::kAvgIterations);
+  }
+
+ private:
+  benchmark::State& state_;
+  std::size_t start_;
+};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -71,6 +108,7 @@ void ReviewEndToEnd(benchmark::State& state, const std::string& body,
     return;
   }
   AdmissionHandler handler([validator] { return validator; });
+  CountAllocations count(state);
   for (auto _ : state) {
     Result<AdmissionRequest> request = DecodeReview(body);
     AdmissionResponse response = handler.Validate(*request);
@@ -95,6 +133,7 @@ BENCHMARK(BM_ValidateDenied);
 
 void BM_DecodeOnly(benchmark::State& state) {
   const std::string body = Fixture("raycluster_complete_v1.json");
+  CountAllocations count(state);
   for (auto _ : state) benchmark::DoNotOptimize(DecodeReview(body));
 }
 BENCHMARK(BM_DecodeOnly);
@@ -112,6 +151,7 @@ BENCHMARK(BM_ReviewUpdateAllLayers);
 
 void BM_DecodeCreate(benchmark::State& state) {
   const std::string body = PeerBody("review-create.json");
+  CountAllocations count(state);
   for (auto _ : state) benchmark::DoNotOptimize(DecodeReview(body));
 }
 BENCHMARK(BM_DecodeCreate);
