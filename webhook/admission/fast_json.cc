@@ -7,6 +7,7 @@
 // a refusal itself, so every error message still comes from one place.
 #include "webhook/admission/fast_json.h"
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -92,8 +93,15 @@ class Reader {
     SkipSpace();
     if (p_ == end_ || *p_ != ':') return false;
     ++p_;
-    auto [it, inserted] =
-        container->get_ref<json::object_t&>().try_emplace(std::move(key));
+    json::object_t& members = container->get_ref<json::object_t&>();
+    // Go writes map keys sorted: a key after the last one goes at the end
+    // without a search (and cannot be a duplicate).
+    if (members.empty() || members.rbegin()->first < key) {
+      *slot = &members.emplace_hint(members.end(), std::move(key), nullptr)
+                   ->second;
+      return true;
+    }
+    auto [it, inserted] = members.try_emplace(std::move(key));
     if (!inserted) return false;  // a duplicate key: the slow path names it
     *slot = &it->second;
     return true;
@@ -172,12 +180,21 @@ class Reader {
     return true;
   }
 
+  // Printable ASCII other than '"' and '\\': copied as is.
+  static constexpr std::array<bool, 256> kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+    return plain;
+  }();
+
   // At the opening quote. Plain ASCII runs are copied whole; escapes and
   // multi-byte UTF-8 are decoded and checked the way nlohmann's lexer does.
   bool String(std::string* out) {
     ++p_;
     const char* run = p_;
     while (p_ != end_) {
+      while (p_ != end_ && kPlain[static_cast<unsigned char>(*p_)]) ++p_;
+      if (p_ == end_) break;
       const unsigned char c = static_cast<unsigned char>(*p_);
       if (c == '"') {
         out->append(run, p_);
