@@ -81,6 +81,15 @@ TEST_F(ConfigDirsTest, AnUnreadableDirectoryIsAnError) {
   EXPECT_THAT(s.message(), HasSubstr("cannot read it"));
 }
 
+TEST_F(ConfigDirsTest, APathThroughAFileIsAnError) {
+  ConfigDirs dirs({{"--schemas", Path("policies/p.yaml/schemas")}});
+  std::vector<std::string> empty;
+  Status s = dirs.Check(&empty);
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), HasSubstr("--schemas " + Path("policies/p.yaml/schemas") +
+                                     ": cannot read it"));
+}
+
 TEST_F(ConfigDirsTest, ASingleFileIsAcceptedAsItIs) {
   ConfigDirs dirs({{"--policies", Path("policies/p.yaml")}});
   std::vector<std::string> empty;
