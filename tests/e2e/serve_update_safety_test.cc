@@ -19,9 +19,9 @@ namespace rayguard::testing {
 namespace {
 
 using nlohmann::json;
+using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using std::chrono::milliseconds;
 
 // Polls `done` every 50ms for up to 10s.
 template <typename F>
@@ -102,9 +102,11 @@ class ServeUpdateSafetyTest : public ::testing::Test {
 
   std::vector<std::string> Args(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {
-        "--tls-cert", pki_.Path("server.crt"), "--tls-key",
-        pki_.Path("server.key"), "--schemas", SourcePath("schemas"),
-        "--policies", pki_.Path("policies"), "--watch-interval", "0.1"};
+        "--tls-cert",       pki_.Path("server.crt"),
+        "--tls-key",        pki_.Path("server.key"),
+        "--schemas",        SourcePath("schemas"),
+        "--policies",       pki_.Path("policies"),
+        "--watch-interval", "0.1"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
@@ -113,8 +115,8 @@ class ServeUpdateSafetyTest : public ::testing::Test {
   static json Valid() {
     json o = json::parse(ReadFile(FixturePath(
         "admission/raycluster_create_v1.json")))["request"]["object"];
-    for (json* group : {&o["spec"]["headGroupSpec"],
-                        &o["spec"]["workerGroupSpecs"][0]}) {
+    for (json* group :
+         {&o["spec"]["headGroupSpec"], &o["spec"]["workerGroupSpecs"][0]}) {
       json& c = (*group)["template"]["spec"]["containers"][0];
       c["image"] = "registry.example.com/" + c["image"].get<std::string>();
     }
@@ -174,8 +176,9 @@ TEST_F(ServeUpdateSafetyTest, UnchangedViolationIsAWarningAndANewOneIsDenied) {
 
   json introduced = Review(server, MinAboveMax(Valid()), Valid());
   EXPECT_EQ(introduced["allowed"], false);
-  EXPECT_THAT(introduced["status"]["message"].get<std::string>(),
-              HasSubstr("spec.workerGroupSpecs[0].minReplicas: Invalid value: 6"));
+  EXPECT_THAT(
+      introduced["status"]["message"].get<std::string>(),
+      HasSubstr("spec.workerGroupSpecs[0].minReplicas: Invalid value: 6"));
 
   // Organisational policies are not ratcheted: a stored object from an
   // unapproved registry stays denied on update, as the API server would.

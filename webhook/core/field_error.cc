@@ -70,7 +70,8 @@ Finding NotSupported(std::string_view rule, const FieldPath& path,
 
 Finding Duplicate(std::string_view rule, const FieldPath& path,
                   const nlohmann::json& value) {
-  return Make(rule, path, "Duplicate", "Duplicate value: " + RenderValueAt(path, value));
+  return Make(rule, path, "Duplicate",
+              "Duplicate value: " + RenderValueAt(path, value));
 }
 
 Finding Forbidden(std::string_view rule, const FieldPath& path,

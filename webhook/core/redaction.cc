@@ -51,7 +51,8 @@ json RedactInside(const json& value) {
   if (value.is_object()) {
     json out = json::object();
     for (const auto& [key, child] : value.items()) {
-      out[key] = IsSecretStep(key) ? json(Describe(child)) : RedactInside(child);
+      out[key] =
+          IsSecretStep(key) ? json(Describe(child)) : RedactInside(child);
     }
     return out;
   }
@@ -178,7 +179,8 @@ void Scrubber::Add(const std::string& raw) {
 }
 
 std::string Scrubber::Scrub(std::string_view text) const {
-  if (by_prefix_.empty() || text.size() < kMinScrubbed) return std::string(text);
+  if (by_prefix_.empty() || text.size() < kMinScrubbed)
+    return std::string(text);
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;

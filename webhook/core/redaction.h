@@ -2,13 +2,12 @@
 #define RAYGUARD_CORE_REDACTION_H_
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "webhook/core/check_result.h"
 #include "webhook/core/resource.h"
@@ -56,8 +55,8 @@ class Scrubber {
 
  private:
   struct Secret {
-    std::string text;      // as it may appear: raw, or JSON-escaped
-    std::size_t length;    // length of the raw value, for Describe
+    std::string text;    // as it may appear: raw, or JSON-escaped
+    std::size_t length;  // length of the raw value, for Describe
   };
   void Add(const std::string& raw);
   void Walk(const nlohmann::json& node, bool secret, std::string_view name);

@@ -105,8 +105,7 @@ class Walker {
 
   void TypeError(const Node& s, const json& v) {
     Add(field_error::TypeInvalid(
-        kRule, Path(), v,
-        std::string("must be of type ") + TypeName(s.type)));
+        kRule, Path(), v, std::string("must be of type ") + TypeName(s.type)));
   }
 
   bool InEnum(const Node& s, const json& v) {

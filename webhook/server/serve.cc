@@ -48,7 +48,8 @@ void PublishPolicyCounts(const ValidatorStore& store, Metrics* metrics) {
 // The directories the validator is built from, as the flags named them.
 std::shared_ptr<ConfigDirs> WatchedConfigDirs(const ServeConfig& config) {
   std::vector<ConfigDir> dirs;
-  for (const std::string& p : config.policy_dirs) dirs.push_back({"--policies", p});
+  for (const std::string& p : config.policy_dirs)
+    dirs.push_back({"--policies", p});
   dirs.push_back({"--schemas", config.schemas_dir});
   return std::make_shared<ConfigDirs>(std::move(dirs));
 }
@@ -65,8 +66,8 @@ ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   options.ratchet_updates = config.ratcheting;
   // A directory gone or emptied is a load error, never "no policies": the
   // store keeps the previous validator and the reload is counted failed.
-  return [options, dirs = WatchedConfigDirs(config)]()
-             -> Result<std::unique_ptr<const Validator>> {
+  return [options, dirs = WatchedConfigDirs(
+                       config)]() -> Result<std::unique_ptr<const Validator>> {
     std::vector<std::string> empty;
     if (Status s = dirs->Check(&empty); !s.ok()) return s;
     for (const std::string& dir : empty) {

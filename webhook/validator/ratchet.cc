@@ -34,8 +34,8 @@ const json* ValueAt(const json& object, std::string_view path) {
   while (i < pointer.size()) {
     std::size_t end = pointer.find('/', i + 1);
     if (end == std::string::npos) end = pointer.size();
-    const std::string token =
-        UnescapePointerToken(std::string_view(pointer).substr(i + 1, end - i - 1));
+    const std::string token = UnescapePointerToken(
+        std::string_view(pointer).substr(i + 1, end - i - 1));
     i = end;
     if (node->is_object()) {
       auto it = node->find(token);
@@ -43,8 +43,8 @@ const json* ValueAt(const json& object, std::string_view path) {
       node = &*it;
     } else if (node->is_array()) {
       std::size_t index = 0;
-      auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(),
-                                     index);
+      auto [p, ec] =
+          std::from_chars(token.data(), token.data() + token.size(), index);
       if (ec != std::errc() || p != token.data() + token.size() ||
           index >= node->size()) {
         return nullptr;

@@ -2,7 +2,6 @@
 #define RAYGUARD_VALIDATOR_RATCHET_H_
 
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 #include "webhook/core/check_result.h"

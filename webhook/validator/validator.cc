@@ -4,11 +4,11 @@
 #include <future>
 
 #include "webhook/core/redaction.h"
-#include "webhook/validator/ratchet.h"
 #include "webhook/mutation/mutation_layer.h"
 #include "webhook/policy/policy_engine.h"
 #include "webhook/rules/rule_set.h"
 #include "webhook/schema/schema_layer.h"
+#include "webhook/validator/ratchet.h"
 
 namespace rayguard {
 
@@ -96,7 +96,8 @@ CheckResult Validator::Check(Resource resource) const {
   ApplyOverrides(&result.findings);
   if (ratchet_updates_) {
     ratchet::ForgiveUnchanged(
-        resource, [this](const nlohmann::json& old) { return CheckStored(old); },
+        resource,
+        [this](const nlohmann::json& old) { return CheckStored(old); },
         &result.findings);
   }
   if (deleting) ratchet::AllowWhileDeleting(&result.findings);

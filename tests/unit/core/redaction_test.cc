@@ -62,11 +62,12 @@ TEST(RedactionTest, ShownHidesSecretsInsideAnEnclosingValue) {
 }
 
 TEST(RedactionTest, FieldErrorsNeverQuoteASecretValue) {
-  Finding f = field_error::Invalid(
-      "kuberay/x",
-      FieldPath("spec").Child("headGroupSpec").Child("rayStartParams").Key(
-          "redis-password"),
-      31337, "must be a string");
+  Finding f = field_error::Invalid("kuberay/x",
+                                   FieldPath("spec")
+                                       .Child("headGroupSpec")
+                                       .Child("rayStartParams")
+                                       .Key("redis-password"),
+                                   31337, "must be a string");
   EXPECT_EQ(f.message,
             "Invalid value: <redacted: number, 5 digits>: must be a string");
   Finding env = field_error::TypeInvalid(
@@ -75,7 +76,8 @@ TEST(RedactionTest, FieldErrorsNeverQuoteASecretValue) {
   EXPECT_THAT(env.message, Not(HasSubstr("hunter2")));
   EXPECT_THAT(env.message, HasSubstr("<redacted: string, 19 bytes>"));
   Finding dup = field_error::Duplicate(
-      "schema", FieldPath("spec.template.spec.containers[0].args[1]"), "s3cr3t!");
+      "schema", FieldPath("spec.template.spec.containers[0].args[1]"),
+      "s3cr3t!");
   EXPECT_THAT(dup.message, Not(HasSubstr("s3cr3t")));
   Finding plain = field_error::Invalid(
       "kuberay/x", FieldPath("spec.workerGroupSpecs[0].minReplicas"), 5,

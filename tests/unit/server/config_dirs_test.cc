@@ -86,8 +86,9 @@ TEST_F(ConfigDirsTest, APathThroughAFileIsAnError) {
   std::vector<std::string> empty;
   Status s = dirs.Check(&empty);
   EXPECT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), HasSubstr("--schemas " + Path("policies/p.yaml/schemas") +
-                                     ": cannot read it"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("--schemas " + Path("policies/p.yaml/schemas") +
+                        ": cannot read it"));
 }
 
 TEST_F(ConfigDirsTest, ASingleFileIsAcceptedAsItIs) {

@@ -14,9 +14,8 @@ using ::testing::HasSubstr;
 
 // KubeRay's sample RayCluster (workers 1..5), as the API server sends it.
 json Sample() {
-  return json::parse(testing::ReadFile(
-      testing::FixturePath("admission/raycluster_create_v1.json")))["request"]
-                                                                    ["object"];
+  return json::parse(testing::ReadFile(testing::FixturePath(
+      "admission/raycluster_create_v1.json")))["request"]["object"];
 }
 
 json WithMinReplicas(json object, int min) {
@@ -170,8 +169,7 @@ TEST(RatchetTest, ASpecChangeOfAnObjectBeingDeletedIsStillJudged) {
   json live = WithMinReplicas(Sample(), 6);
   json relabelled = live;
   relabelled["metadata"]["labels"]["x"] = "y";
-  EXPECT_FALSE(
-      RealValidator(false)->Check(Update(relabelled, live)).allowed());
+  EXPECT_FALSE(RealValidator(false)->Check(Update(relabelled, live)).allowed());
 }
 
 }  // namespace
