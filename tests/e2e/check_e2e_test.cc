@@ -235,6 +235,21 @@ TEST(CheckE2eTest, UpdateComparesWithTheOldObject) {
                                "field is immutable"));
 }
 
+TEST(CheckE2eTest, UpdateRatchetsFaultsTheOldObjectAlreadyHad) {
+  const char kOld[] = "--operation UPDATE --old check/ratchet/old.yaml ";
+  EXPECT_EQ(Check("check/ratchet/relabelled.yaml").exit_code, 1);  // CREATE
+  CheckRun same = Check(Cat(kOld, "check/ratchet/relabelled.yaml"));
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_THAT(same.out,
+              HasSubstr("warning: spec.workerGroupSpecs[0].minReplicas: "
+                        "Invalid value: 3: must be less than or equal "
+                        "to maxReplicas (2) (unchanged since the "
+                        "object was stored)"));
+  CheckRun worse = Check(Cat(kOld, "check/ratchet/worse.yaml"));
+  EXPECT_EQ(worse.exit_code, 1) << worse.out;
+  EXPECT_THAT(worse.out, HasSubstr("Invalid value: 4"));
+}
+
 TEST(CheckE2eTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Check("-o yaml check").exit_code, 2);
   EXPECT_EQ(Check("").exit_code, 2);

@@ -23,6 +23,7 @@ struct ServeFlags {
   std::string request_timeout;
   std::size_t max_body_bytes = 0;
   int threads = 0;
+  bool ratcheting = true;
 };
 
 // Applies the flags the user gave on top of *config. Returns a usage error.
@@ -38,6 +39,7 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
   if (given("--params")) config->params_dir = f.validator.params;
   if (given("--strict")) config->strict = true;
   if (given("--skip-invalid-policies")) config->skip_invalid_policies = true;
+  if (given("--ratcheting")) config->ratcheting = f.ratcheting;
   if (given("--log-format")) config->log_format = f.log_format;
   if (given("--max-body-bytes")) config->max_body_bytes = f.max_body_bytes;
   if (given("--threads")) config->threads = f.threads;
@@ -118,6 +120,10 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--client-ca", flags->client_ca,
                   "PEM CA bundle: require client certificates signed by it");
   AddValidatorFlags(cmd, &flags->validator);
+  cmd->add_flag("--ratcheting", flags->ratcheting,
+                "On UPDATE, schema and KubeRay rule errors the stored object "
+                "already had are warnings (default true; --ratcheting=false "
+                "judges every update as a new object)");
   cmd->add_option("--log-format", flags->log_format, "text (default) or json");
   cmd->add_option("--max-body-bytes", flags->max_body_bytes,
                   "Largest request body accepted (default 3145728)");

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "webhook/admission/admission_handler.h"
+#include "webhook/server/config_dirs.h"
 #include "webhook/server/event_log.h"
 #include "webhook/server/file_watcher.h"
 #include "webhook/server/https_server.h"
@@ -22,6 +24,12 @@ namespace {
 using spdlog::level::err;
 using spdlog::level::info;
 using spdlog::level::warn;
+
+std::int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // Publishes the serving validator's policy counts; skipped policies (with
 // --skip-invalid-policies) are also logged loudly, on every (re)load.
@@ -37,6 +45,15 @@ void PublishPolicyCounts(const ValidatorStore& store, Metrics* metrics) {
   }
 }
 
+// The directories the validator is built from, as the flags named them.
+std::shared_ptr<ConfigDirs> WatchedConfigDirs(const ServeConfig& config) {
+  std::vector<ConfigDir> dirs;
+  for (const std::string& p : config.policy_dirs)
+    dirs.push_back({"--policies", p});
+  dirs.push_back({"--schemas", config.schemas_dir});
+  return std::make_shared<ConfigDirs>(std::move(dirs));
+}
+
 ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   ValidatorOptions options;
   options.schemas_dir = config.schemas_dir;
@@ -46,7 +63,19 @@ ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   options.strict = config.strict;
   options.skip_invalid_policies = config.skip_invalid_policies;
   options.parallel_load = false;  // see ValidatorStore
-  return [options] { return Validator::Create(options); };
+  options.ratchet_updates = config.ratcheting;
+  // A directory gone or emptied is a load error, never "no policies": the
+  // store keeps the previous validator and the reload is counted failed.
+  return [options, dirs = WatchedConfigDirs(
+                       config)]() -> Result<std::unique_ptr<const Validator>> {
+    std::vector<std::string> empty;
+    if (Status s = dirs->Check(&empty); !s.ok()) return s;
+    for (const std::string& dir : empty) {
+      LogEvent(warn, "configuration directory is empty; nothing loaded from it",
+               {{"path", dir}});
+    }
+    return Validator::Create(options);
+  };
 }
 
 void ReloadValidator(ValidatorStore* store,
@@ -59,6 +88,7 @@ void ReloadValidator(ValidatorStore* store,
     return;
   }
   PublishPolicyCounts(*store, metrics);
+  metrics->SetLastLoadSuccess(UnixNow());
   LogEvent(info, "schemas and policies reloaded");
 }
 
@@ -169,6 +199,7 @@ int Serve(const ServeConfig& config, std::function<void()> after_connection) {
     return 2;
   }
   PublishPolicyCounts(store, &metrics);
+  metrics.SetLastLoadSuccess(UnixNow());
 
   admission::AdmissionHandler handler([&store] { return store.current(); });
   HttpsServer server(options, tls->get(), &handler, &metrics,

@@ -118,6 +118,7 @@ const std::map<std::string, Setter>& Setters() {
       {"params", StringKey(&ServeConfig::params_dir)},
       {"strict", BoolKey(&ServeConfig::strict)},
       {"skip-invalid-policies", BoolKey(&ServeConfig::skip_invalid_policies)},
+      {"ratcheting", BoolKey(&ServeConfig::ratcheting)},
       {"log-format", StringKey(&ServeConfig::log_format)},
       {"max-body-bytes", PositiveKey([](ServeConfig* c, long long v) {
          c->max_body_bytes = static_cast<std::size_t>(v);

@@ -11,6 +11,7 @@
 #include "webhook/core/layer.h"
 #include "webhook/core/resource.h"
 #include "webhook/core/result.h"
+#include "webhook/validator/ratchet.h"
 
 namespace rayguard {
 
@@ -30,6 +31,10 @@ struct ValidatorOptions {
   // thread instead, so that every rebuild allocates from, and frees to, the
   // same thread's heap rather than leaving memory with exited threads.
   bool parallel_load = true;
+  // On UPDATE, errors of the schema and KubeRay rules that the stored object
+  // (oldObject) already had are warnings, as the API server ratchets CRD
+  // validation. Policies are never ratcheted.
+  bool ratchet_updates = true;
 };
 
 // The result of mutation: the final object and anything found on the way.
@@ -65,7 +70,9 @@ class Validator {
 
   // Runs every layer on `resource` (CRD defaults applied first). Takes the
   // resource by value so that a caller done with it can move it in and
-  // spare a copy of the object.
+  // spare a copy of the object. On UPDATE, unchanged faults ratchet (see
+  // ratchet.h) and a metadata-only update of an object being deleted is
+  // never denied. Secret values are never quoted in the findings.
   CheckResult Check(Resource resource) const;
 
   // Returns `object` with CRD defaults applied, as the API server stores it.
@@ -84,6 +91,7 @@ class Validator {
 
  private:
   void ApplyOverrides(Findings* findings) const;
+  ratchet::Stored CheckStored(const nlohmann::json& old_object) const;
   static void StopAtTooManyFindings(Findings* findings);
   Status CheckMutatedSchema(const Resource& resource,
                             const nlohmann::json& mutated) const;
@@ -95,6 +103,7 @@ class Validator {
   std::vector<std::unique_ptr<MutatingLayer>> mutators_;
   std::map<std::string, std::string> rule_overrides_;
   PolicyCounts policy_counts_;
+  bool ratchet_updates_ = true;
 };
 
 }  // namespace rayguard
