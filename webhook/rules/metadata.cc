@@ -37,7 +37,7 @@ void CheckName(const RuleContext& ctx, const char* rule, std::size_t max,
               std::to_string(max - kGeneratedSuffixLength) +
               " characters, leaving room for the 5 generated characters"));
     }
-    if (!internal::IsDns1035Label(generate.substr(0, 63), /*prefix=*/true)) {
+    if (!internal::MatchesDns1035Pattern(generate, /*prefix=*/true)) {
       findings->push_back(field_error::Invalid(
           rule, path, generate,
           "a DNS-1035 label prefix must consist of lower case alphanumeric "
@@ -51,7 +51,9 @@ void CheckName(const RuleContext& ctx, const char* rule, std::size_t max,
         rule, path, name,
         "must be no more than " + std::to_string(max) + " characters"));
   }
-  if (!name.empty() && !internal::IsDns1035Label(name.substr(0, 63))) {
+  // The pattern is checked on the whole name: a valid name that is only too
+  // long gets the length finding alone.
+  if (!name.empty() && !internal::MatchesDns1035Pattern(name)) {
     findings->push_back(field_error::Invalid(rule, path, name, kDns1035Rule));
   }
 }
