@@ -90,6 +90,7 @@ CheckResult Validator::Check(Resource resource) const {
     }
   }
   ApplyOverrides(&result.findings);
+  rules::DropSchemaDuplicates(&result.findings);
   return result;
 }
 
