@@ -119,7 +119,7 @@ void CheckManagedEnv(const ClusterSpec& c, const RuleContext&, Findings* out) {
 }  // namespace
 
 std::vector<Rule> AutoscalerRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/autoscaler-v2-env-without-autoscaling", kAll,
        "RAY_enable_autoscaler_v2=1|true in the head container needs "

@@ -243,7 +243,7 @@ void CheckStorageWithRedis(const ClusterSpec& c, const RuleContext&,
 }  // namespace
 
 std::vector<Rule> GcsFtRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/gcs-ft-annotation-conflict", kAll,
        "the ray.io/ft-enabled annotation and gcsFaultToleranceOptions are not "

@@ -151,7 +151,7 @@ void CheckCollectorName(const ClusterSpec& c, const RuleContext&,
 }  // namespace
 
 std::vector<Rule> HistoryServerRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/history-server-feature-gate", kAll,
        "historyServerOptions needs the RayClusterHistoryServer gate",

@@ -15,6 +15,10 @@ namespace {
 // "-" and 5 characters to name their RayCluster, leaving 47.
 constexpr std::size_t kMaxRayClusterNameLength = 53;
 constexpr std::size_t kMaxOwnerNameLength = kMaxRayClusterNameLength - 6;
+// A RayCronJob names each RayJob "<name>-<minutes since the epoch>"; KubeRay
+// keeps 11 characters for the suffix, leaving 47 - 11 = 36. The RayJob name
+// must also be a DNS-1035 label, so the RayCronJob name must be one.
+constexpr std::size_t kMaxRayCronJobNameLength = kMaxOwnerNameLength - 11;
 // The API server appends 5 random characters to generateName.
 constexpr std::size_t kGeneratedSuffixLength = 5;
 
@@ -64,6 +68,9 @@ void CheckRayClusterName(const RuleContext& ctx, Findings* findings) {
 void CheckRayJobName(const RuleContext& ctx, Findings* findings) {
   CheckName(ctx, "kuberay/rayjob-name", kMaxOwnerNameLength, findings);
 }
+void CheckRayCronJobName(const RuleContext& ctx, Findings* findings) {
+  CheckName(ctx, "kuberay/raycronjob-name", kMaxRayCronJobNameLength, findings);
+}
 void CheckRayServiceName(const RuleContext& ctx, Findings* findings) {
   CheckName(ctx, "kuberay/rayservice-name", kMaxOwnerNameLength, findings);
 }
@@ -112,6 +119,12 @@ std::vector<Rule> MetadataRules() {
        "most 47 characters",
        "",
        CheckRayServiceName},
+      {"kuberay/raycronjob-name",
+       {"RayCronJob"},
+       "metadata.name (or the generateName prefix) is a DNS-1035 label of at "
+       "most 36 characters, so the RayJobs it creates have valid names",
+       "",
+       CheckRayCronJobName},
       {"kuberay/rayservice-initializing-timeout",
        {"RayService"},
        "the ray.io/initializing-timeout annotation is a positive Go duration "

@@ -43,7 +43,7 @@ const std::vector<Rule>& AllRules() {
          {MetadataRules, RayClusterRules, GroupRules, WorkerGroupRules,
           GcsFtRules, AutoscalerRules, HistoryServerRules, AuthRules,
           NetworkPolicyRules, TlsRules, RayJobRules, RayJobDeletionRules,
-          RayServiceRules, ImmutableRules}) {
+          RayServiceRules, RayCronJobRules, ImmutableRules}) {
       std::vector<Rule> part = list();
       all.insert(all.end(), part.begin(), part.end());
     }

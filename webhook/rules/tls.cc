@@ -90,7 +90,7 @@ void CheckManagedMounts(const ClusterSpec& c, const RuleContext&,
 }  // namespace
 
 std::vector<Rule> TlsRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/tls-feature-gate", kAll,
        "tlsOptions needs the RayClusterMTLS gate", "RayClusterMTLS",
