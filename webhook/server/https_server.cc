@@ -94,7 +94,8 @@ bool IsJsonContentType(std::string value) {
 
 // Metric labels stay bounded whatever a client sends.
 std::string_view KindLabel(const std::string& kind) {
-  if (kind == "RayCluster" || kind == "RayJob" || kind == "RayService") {
+  if (kind == "RayCluster" || kind == "RayJob" || kind == "RayService" ||
+      kind == "RayCronJob") {
     return kind;
   }
   return "other";

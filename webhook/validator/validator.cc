@@ -74,7 +74,8 @@ bool Validator::Handles(const nlohmann::json& object) {
   const std::string& a = api->get_ref<const std::string&>();
   const std::string& k = kind->get_ref<const std::string&>();
   return a.rfind("ray.io/", 0) == 0 &&
-         (k == "RayCluster" || k == "RayJob" || k == "RayService");
+         (k == "RayCluster" || k == "RayJob" || k == "RayService" ||
+          k == "RayCronJob");
 }
 
 nlohmann::json Validator::ApplyDefaults(nlohmann::json object) const {
@@ -94,6 +95,7 @@ CheckResult Validator::Check(Resource resource) const {
     }
   }
   ApplyOverrides(&result.findings);
+  rules::DropSchemaDuplicates(&result.findings);
   if (ratchet_updates_) {
     ratchet::ForgiveUnchanged(
         resource,

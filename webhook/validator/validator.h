@@ -64,8 +64,8 @@ class Validator {
             std::vector<std::unique_ptr<MutatingLayer>> mutators,
             std::map<std::string, std::string> rule_overrides = {});
 
-  // True for ray.io RayCluster, RayJob and RayService objects; every other
-  // object is allowed unchecked.
+  // True for ray.io RayCluster, RayJob, RayService and RayCronJob objects;
+  // every other object is allowed unchecked.
   static bool Handles(const nlohmann::json& object);
 
   // Runs every layer on `resource` (CRD defaults applied first). Takes the
