@@ -36,7 +36,7 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
   if (given("--schemas")) config->schemas_dir = f.validator.schemas;
   if (given("--policies")) config->policy_dirs = f.validator.policies;
   if (given("--params")) config->params_dir = f.validator.params;
-  if (given("--strict")) config->strict = true;
+  if (given("--strict")) config->strict = f.validator.strict;
   if (given("--skip-invalid-policies")) config->skip_invalid_policies = true;
   if (given("--log-format")) config->log_format = f.log_format;
   if (given("--max-body-bytes")) config->max_body_bytes = f.max_body_bytes;
@@ -60,7 +60,7 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
     if (!d.ok()) return d.status().WithPrefix(name);
     *target.second = *d;
   }
-  UseBundledDefaults(&config->schemas_dir, &config->policy_dirs);
+  UseBundledSchemas(&config->schemas_dir);
   return Status::Ok();
 }
 
