@@ -226,6 +226,9 @@ TEST_F(RepoConfigTest, FlagsWinNoConfigIgnoresAndConfigNamesOne) {
   CiRun missing = Check(Sub(), "--config no-such.yaml cluster.yaml");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("no-such.yaml"));
+  CiRun directory = Check(Sub(), "--config . cluster.yaml");
+  EXPECT_EQ(directory.exit_code, 2);
+  EXPECT_THAT(directory.err, HasSubstr(".: cannot read config file"));
 }
 
 TEST_F(RepoConfigTest, UnknownKeyIsExitTwoWithFileAndLine) {

@@ -170,8 +170,11 @@ std::string FindRepoConfig(const fs::path& start) {
 }
 
 Result<RepoConfig> LoadRepoConfig(const std::string& path) {
+  std::error_code not_regular;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path + ": cannot read config file");
+  if (!in || !fs::is_regular_file(path, not_regular)) {
+    return Status::InvalidArgument(path + ": cannot read config file");
+  }
   std::string text;
   text.resize(kMaxConfigBytes + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
