@@ -37,7 +37,7 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
   if (given("--schemas")) config->schemas_dir = f.validator.schemas;
   if (given("--policies")) config->policy_dirs = f.validator.policies;
   if (given("--params")) config->params_dir = f.validator.params;
-  if (given("--strict")) config->strict = true;
+  if (given("--strict")) config->strict = f.validator.strict;
   if (given("--skip-invalid-policies")) config->skip_invalid_policies = true;
   if (given("--ratcheting")) config->ratcheting = f.ratcheting;
   if (given("--log-format")) config->log_format = f.log_format;
@@ -62,7 +62,7 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
     if (!d.ok()) return d.status().WithPrefix(name);
     *target.second = *d;
   }
-  UseBundledDefaults(&config->schemas_dir, &config->policy_dirs);
+  UseBundledSchemas(&config->schemas_dir);
   return Status::Ok();
 }
 

@@ -18,8 +18,9 @@ namespace rayguard::server {
 struct ServeConfig {
   std::string listen = "0.0.0.0:8443";
   TlsOptions tls;
-  // Empty: the bundled schemas/ and policies/ (the front end finds them).
+  // Empty: the bundled schemas/ (the front end finds it).
   std::string schemas_dir;
+  // Empty: no organisational policies, only the schema and KubeRay's rules.
   std::vector<std::string> policy_dirs;
   std::string params_dir;  // replaces each policies/params/ when set
   std::map<std::string, bool> feature_gates;
