@@ -8,6 +8,7 @@
 #include "webhook/cel/function_registry.h"
 #include "webhook/cel/internal/evident_type.h"
 #include "webhook/cel/internal/format.h"
+#include "webhook/cel/internal/format_clauses.h"
 #include "webhook/cel/internal/nodes.h"
 #include "webhook/cel/internal/schema_check.h"
 #include "webhook/cel/lexer.h"
@@ -307,6 +308,7 @@ class Planner {
     if (target) args.push_back(Plan(*target));
     // As in cel-go, the arguments of format() may mix types ([1, 'a']).
     bool exempt = name == "format" && receiver;
+    if (exempt && target) CheckFormatCall(e, *target);
     exempt_literals_ += exempt;
     for (const auto& a : e.args) args.push_back(Plan(*a));
     exempt_literals_ -= exempt;
@@ -350,6 +352,76 @@ class Planner {
       Fail(e, std::string(msg));
     }
     return std::nullopt;
+  }
+
+  // cel-go's format() validator, which Kubernetes runs at compile time:
+  // with a literal format string and a list literal of arguments, a bad
+  // clause, too few or too many arguments, or an argument whose evident
+  // type the clause does not take is a compile error.
+  void CheckFormatCall(const Expr& e, const Expr& target) {
+    if (target.kind != Expr::Kind::kConst ||
+        target.value.kind() != Value::Kind::kString || e.args.size() != 1 ||
+        e.args[0]->kind != Expr::Kind::kList) {
+      return;
+    }
+    const auto& elems = e.args[0]->args;
+    const Expr* culprit = &e;
+    size_t clauses = 0;
+    std::string scratch;
+    std::string error = internal::WalkFormat(
+        target.value.string_value(), elems.size(),
+        [&](const internal::FormatClause& c, std::string*) {
+          const Expr& arg = *elems[c.arg_index];
+          std::string why = FormatArgumentError(c.verb, types_.Of(arg));
+          if (!why.empty()) culprit = &arg;
+          return why;
+        },
+        &scratch, &clauses, /*checking=*/true);
+    if (!error.empty()) Fail(*culprit, error);
+    if (clauses < elems.size()) {
+      Fail(e, "too many arguments supplied to string.format (expected " +
+                  std::to_string(clauses) + ", got " +
+                  std::to_string(elems.size()) + ")");
+    }
+  }
+
+  // Why a clause does not take an argument of this evident type, in
+  // cel-go's words; "" when it does or the type is not evident.
+  std::string FormatArgumentError(char verb,
+                                  const internal::EvidentTypeName& type) {
+    if (!type) return "";
+    std::string kind = type->substr(0, type->find('('));
+    auto one_of = [&](std::initializer_list<std::string_view> kinds) {
+      return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    };
+    bool spec = env_.strings_version >= 4;
+    switch (verb) {
+      case 'd':
+        if (one_of({"int", "uint"}) || (spec && kind == "double")) return "";
+        return "decimal clause can only be used on integers, was given " + kind;
+      case 'f':
+      case 'e':
+        // Kubernetes: also the strings "NaN", "Infinity", "-Infinity".
+        if (spec ? one_of({"double", "int", "uint"})
+                 : one_of({"double", "string"})) {
+          return "";
+        }
+        return std::string(verb == 'f' ? "fixed-point" : "scientific") +
+               " clause can only be used on doubles, was given " + kind;
+      case 'b':
+        if (one_of({"int", "uint", "bool"})) return "";
+        return "only integers and bools can be formatted as binary, was "
+               "given " + kind;
+      case 'o':
+        if (one_of({"int", "uint"})) return "";
+        return "octal clause can only be used on integers, was given " + kind;
+      case 'x':
+      case 'X':
+        if (one_of({"int", "uint", "string", "bytes"})) return "";
+        return "only integers, byte buffers, and strings can be formatted "
+               "as hex, was given " + kind;
+    }
+    return "";
   }
 
   static bool IsLiteral(const Expr& e) {
