@@ -345,6 +345,7 @@ class Planner {
     Activation none;
     frame.activation = &none;
     frame.limit = kDefaultCostLimit;
+    frame.strict_presence = !env_.kubernetes_restrictions;
     Value v = call.Eval(frame);
     if (!v.IsError()) return v;
     std::string_view msg = v.error_message();
@@ -470,11 +471,13 @@ class Planner {
 
 class CompiledProgram : public Program {
  public:
-  CompiledProgram(std::string source, NodePtr root, int slots, uint64_t limit)
+  CompiledProgram(std::string source, NodePtr root, int slots, uint64_t limit,
+                  bool strict_presence)
       : source_(std::move(source)),
         root_(std::move(root)),
         slots_(slots),
-        limit_(limit) {}
+        limit_(limit),
+        strict_presence_(strict_presence) {}
 
   Value Eval(const Activation& activation, EvalStats* stats) const override {
     constexpr int kInlineSlots = 8;
@@ -489,6 +492,7 @@ class CompiledProgram : public Program {
     frame.activation = &activation;
     frame.locals = locals;
     frame.limit = limit_;
+    frame.strict_presence = strict_presence_;
     Value v = root_->Eval(frame);
     if (frame.exhausted) v = internal::CostExceeded();
     if (stats) stats->cost = frame.cost;
@@ -502,6 +506,7 @@ class CompiledProgram : public Program {
   NodePtr root_;
   int slots_;
   uint64_t limit_;
+  bool strict_presence_;
 };
 
 }  // namespace
@@ -557,7 +562,7 @@ Result<std::shared_ptr<const Program>> Compile(std::string_view expression,
     NodePtr root = planner.Plan(**ast);
     return std::shared_ptr<const Program>(std::make_shared<CompiledProgram>(
         std::string(expression), std::move(root), planner.max_slots(),
-        env.cost_limit));
+        env.cost_limit, !env.kubernetes_restrictions));
   } catch (const CompileError& e) {
     return Status::InvalidArgument(
         FormatSyntaxError(expression, e.position, e.message));
