@@ -89,6 +89,12 @@ class Planner {
     throw CompileError{e.position, std::move(message)};
   }
 
+  // cel-go's words for a name that is neither declared nor a function.
+  std::string Undeclared(std::string_view name) const {
+    return "undeclared reference to '" + std::string(name) +
+           "' (in container '" + env_.container + "')";
+  }
+
   std::vector<NodePtr> PlanAll(const std::vector<ExprPtr>& exprs) {
     std::vector<NodePtr> out;
     out.reserve(exprs.size());
@@ -145,7 +151,7 @@ class Planner {
       if (IsTypeName(c)) return internal::MakeConst(Value::Type(c));
     }
     if (e.kind == Expr::Kind::kSelect) return PlanSelect(e);
-    Fail(e, "undeclared reference to '" + e.name + "'");
+    Fail(e, Undeclared(e.name));
   }
 
   static std::string RootName(const Expr& e) {
@@ -195,6 +201,11 @@ class Planner {
   }
 
   NodePtr PlanComprehension(const Expr& e) {
+    // The API server does not enable cel-go's bindings extension: there,
+    // `cel` is an undeclared identifier.
+    if (e.macro == MacroKind::kBind && env_.kubernetes_restrictions) {
+      Fail(e, Undeclared("cel"));
+    }
     NodePtr range = Plan(*e.operand);
     auto [type1, type2] = types_.VariableTypes(e);
     int slot1 = Push(e.iter_var);
@@ -243,7 +254,7 @@ class Planner {
         !ResolvesAsWhole(ns) && !IsVariable(RootName(*e.operand))) {
       std::string full = ns + "." + fn;
       if (full == "jsonpatch.escapeKey" && !env_.mutation) {
-        Fail(e, "undeclared reference to '" + full + "'");
+        Fail(e, Undeclared(full));
       }
       if (fns_.Find(full)) return PlanFunction(e, full, false, nullptr);
     }
@@ -290,7 +301,15 @@ class Planner {
     std::string fn = VersionedName(name, receiver);
     if (fn == "sum" && target && e.args.empty()) fn = TypedSum(*target);
     const std::vector<Overload>* all = fns_.Find(fn);
-    if (!all) Fail(e, "undeclared reference to '" + fn + "'");
+    if (!all) {
+      // cel-go checks the receiver first: `math.greatest(1, 2)` names the
+      // undeclared `math`.
+      if (target && target->kind == Expr::Kind::kIdent &&
+          FindLocal(target->name) < 0 && !ResolvesAsWhole(target->name)) {
+        Fail(*target, Undeclared(target->name));
+      }
+      Fail(e, Undeclared(fn));
+    }
     size_t arity = e.args.size() + (receiver ? 1 : 0);
     std::vector<const Overload*> matching;
     for (const Overload& o : *all) {

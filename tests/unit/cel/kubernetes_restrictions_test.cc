@@ -55,6 +55,30 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"quantity('1K')", "compile: "},
         Row{"duration('90m') == duration('1h30m')", "true"}));
 
+// The libraries of k8s.io/apiserver/pkg/cel/environment/base.go at v1.34.0
+// and nothing else: cel-go's bindings, math, encoders (base64) and regex
+// extensions are not enabled there, so their names are undeclared, worded
+// as cel-go's checker words it.
+INSTANTIATE_TEST_SUITE_P(
+    OnlyTheApiServersLibraries, KubernetesRestrictionsTest,
+    ::testing::Values(
+        Row{"cel.bind(x, 1, x + 1)",
+            "compile: undeclared reference to 'cel' (in container '')"},
+        Row{"math.greatest(1, 2)",
+            "compile: undeclared reference to 'math' (in container '')"},
+        Row{"math.abs(-1)", "compile: undeclared reference to 'math'"},
+        Row{"base64.encode(b'hi')",
+            "compile: undeclared reference to 'base64' (in container '')"},
+        Row{"regex.extract('ab', 'a')",
+            "compile: undeclared reference to 'regex'"},
+        // Strings extension version 2, lists version 3, sets: enabled.
+        Row{"strings.quote('a') == '\"a\"'", "true"},
+        Row{"['a', 'b'].join('-')", "\"a-b\""},
+        Row{"[[1], [2]].flatten()", "[1, 2]"},
+        Row{"lists.range(3)", "[0, 1, 2]"},
+        Row{"[3, 1, 2].sort()", "[1, 2, 3]"},
+        Row{"sets.contains([1, 2], [1])", "true"}));
+
 INSTANTIATE_TEST_SUITE_P(
     CrossTypeNumbersAndUtc, KubernetesRestrictionsTest,
     ::testing::Values(
