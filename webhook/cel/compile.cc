@@ -392,7 +392,12 @@ class Planner {
         target.value.string_value(), elems.size(),
         [&](const internal::FormatClause& c, std::string*) {
           const Expr& arg = *elems[c.arg_index];
-          std::string why = FormatArgumentError(c.verb, types_.Of(arg));
+          auto type = types_.Of(arg);
+          std::string why =
+              type ? internal::FormatArgumentError(
+                         c.verb, type->substr(0, type->find('(')),
+                         env_.strings_version >= 4)
+                   : "";
           if (!why.empty()) culprit = &arg;
           return why;
         },
@@ -403,45 +408,6 @@ class Planner {
                   std::to_string(clauses) + ", got " +
                   std::to_string(elems.size()) + ")");
     }
-  }
-
-  // Why a clause does not take an argument of this evident type, in
-  // cel-go's words; "" when it does or the type is not evident.
-  std::string FormatArgumentError(char verb,
-                                  const internal::EvidentTypeName& type) {
-    if (!type) return "";
-    std::string kind = type->substr(0, type->find('('));
-    auto one_of = [&](std::initializer_list<std::string_view> kinds) {
-      return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
-    };
-    bool spec = env_.strings_version >= 4;
-    switch (verb) {
-      case 'd':
-        if (one_of({"int", "uint"}) || (spec && kind == "double")) return "";
-        return "decimal clause can only be used on integers, was given " + kind;
-      case 'f':
-      case 'e':
-        // Kubernetes: also the strings "NaN", "Infinity", "-Infinity".
-        if (spec ? one_of({"double", "int", "uint"})
-                 : one_of({"double", "string"})) {
-          return "";
-        }
-        return std::string(verb == 'f' ? "fixed-point" : "scientific") +
-               " clause can only be used on doubles, was given " + kind;
-      case 'b':
-        if (one_of({"int", "uint", "bool"})) return "";
-        return "only integers and bools can be formatted as binary, was "
-               "given " + kind;
-      case 'o':
-        if (one_of({"int", "uint"})) return "";
-        return "octal clause can only be used on integers, was given " + kind;
-      case 'x':
-      case 'X':
-        if (one_of({"int", "uint", "string", "bytes"})) return "";
-        return "only integers, byte buffers, and strings can be formatted "
-               "as hex, was given " + kind;
-    }
-    return "";
   }
 
   static bool IsLiteral(const Expr& e) {

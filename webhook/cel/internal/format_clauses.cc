@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 
 #include "webhook/cel/internal/format.h"
 
@@ -129,6 +130,44 @@ std::string WalkFormat(std::string_view text, size_t arg_count,
     std::string error = render(clause, out);
     if (!error.empty()) return "error during formatting: " + error;
     i = j + 1;
+  }
+  return "";
+}
+
+std::string FormatArgumentError(char verb, std::string_view kind,
+                                bool spec) {
+  auto one_of = [&](std::initializer_list<std::string_view> kinds) {
+    for (std::string_view k : kinds) {
+      if (k == kind) return true;
+    }
+    return false;
+  };
+  std::string given(kind);
+  switch (verb) {
+    case 'd':
+      if (one_of({"int", "uint"}) || (spec && kind == "double")) return "";
+      return "decimal clause can only be used on integers, was given " + given;
+    case 'f':
+    case 'e':
+      // Kubernetes: also the strings "NaN", "Infinity", "-Infinity".
+      if (spec ? one_of({"double", "int", "uint"})
+               : one_of({"double", "string"})) {
+        return "";
+      }
+      return std::string(verb == 'f' ? "fixed-point" : "scientific") +
+             " clause can only be used on doubles, was given " + given;
+    case 'b':
+      if (one_of({"int", "uint", "bool"})) return "";
+      return "only integers and bools can be formatted as binary, was given " +
+             given;
+    case 'o':
+      if (one_of({"int", "uint"})) return "";
+      return "octal clause can only be used on integers, was given " + given;
+    case 'x':
+    case 'X':
+      if (one_of({"int", "uint", "string", "bytes"})) return "";
+      return "only integers, byte buffers, and strings can be formatted as "
+             "hex, was given " + given;
   }
   return "";
 }

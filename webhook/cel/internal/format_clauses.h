@@ -36,6 +36,11 @@ std::string WalkFormat(std::string_view text, size_t arg_count,
                        const ClauseRenderer& render, std::string* out,
                        size_t* clauses = nullptr, bool checking = false);
 
+// Why a clause does not take an argument of this type kind ("int",
+// "list", "google.protobuf.Duration"), in cel-go's words, or "" when it
+// does. `spec`: the cel-spec formatter (%d, %f, %e also take other numbers).
+std::string FormatArgumentError(char verb, std::string_view kind, bool spec);
+
 // Precisions and widths Go's printf parser gives up on ("%!(NOVERB)"):
 // it stops reading a number once the digits read so far exceed 10^6.
 bool GoPrintfRefuses(int64_t n);
