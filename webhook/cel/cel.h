@@ -71,7 +71,10 @@ struct Env {
   int strings_version = 2;
 
   // The environment ValidatingAdmissionPolicy expressions get: object,
-  // oldObject, request, params, namespaceObject, variables (no authorizer).
+  // oldObject, request, params, namespaceObject, variables, authorizer and
+  // authorizer.requestResource. rayguard has no authorizer to ask: the
+  // authorizer library's builders work and every check() evaluates to an
+  // error, so the expression's failure handling decides.
   static Env Admission();
   // Admission() with `mutation` on (MutatingAdmissionPolicy).
   static Env Mutation();

@@ -79,6 +79,30 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"[3, 1, 2].sort()", "[1, 2, 3]"},
         Row{"sets.contains([1, 2], [1])", "true"}));
 
+// k8s.io/apiserver/pkg/cel/library/authz.go (v1.34.0) declarations compile
+// and type as there; with no authorizer to ask, check() is an error.
+INSTANTIATE_TEST_SUITE_P(
+    Authorizer, KubernetesRestrictionsTest,
+    ::testing::Values(
+        Row{"authorizer.group('apps').resource('deployments')"
+            ".subresource('scale').namespace('ray').name('x')"
+            ".check('update').allowed()",
+            "error: authorizer check not available"},
+        Row{"authorizer.path('/healthz').check('get').reason()",
+            "error: authorizer check not available"},
+        Row{"authorizer.serviceAccount('ray', 'kuberay-operator')"
+            ".group('').resource('pods').fieldSelector('spec.nodeName=n')"
+            ".labelSelector('a=b').check('list').errored()",
+            "error: authorizer check not available"},
+        Row{"authorizer.requestResource.check('create').allowed()",
+            "error: authorizer check not available"},
+        Row{"type(authorizer.group('')) == type(authorizer)", "false"},
+        // The API server refuses these at compile time; without a type
+        // checker they fail when evaluated.
+        Row{"authorizer.group(1)", "error: no such overload"},
+        Row{"authorizer.check('get')", "error: no such overload"},
+        Row{"true || authorizer.path('/').check('get').allowed()", "true"}));
+
 INSTANTIATE_TEST_SUITE_P(
     CrossTypeNumbersAndUtc, KubernetesRestrictionsTest,
     ::testing::Values(
