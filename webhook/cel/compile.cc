@@ -273,7 +273,8 @@ class Planner {
       NodePtr node = internal::MakeConstantMatches(
           Plan(*e.operand), std::string(e.args[0]->value.string_value()),
           &error);
-      if (!node) Fail(*e.args[0], "invalid regular expression: " + error);
+      // cel-go's regex literal validator's words (detail not included).
+      if (!node) Fail(*e.args[0], "invalid matches argument");
       return node;
     }
     return PlanFunction(e, fn, true, e.operand.get());
@@ -376,10 +377,36 @@ class Planner {
     Value v = call.Eval(frame);
     if (!v.IsError()) return v;
     std::string_view msg = v.error_message();
-    if (kValidated.count(fn) || msg.starts_with("no such overload")) {
-      Fail(e, std::string(msg));
+    if (msg.starts_with("no such overload")) {
+      Fail(e, NoMatchingOverload(e, fn, target, msg));
     }
+    // cel-go's duration and timestamp literal validators, at the literal.
+    if (!target && (fn == "duration" || fn == "timestamp") &&
+        e.args.size() == 1 && e.args[0]->kind == Expr::Kind::kConst) {
+      Fail(*e.args[0], "invalid " + fn + " argument");
+    }
+    if (kValidated.count(fn)) Fail(e, std::string(msg));
     return std::nullopt;
+  }
+
+  // cel-go's checker wording, "found no matching overload for 'isQuantity'
+  // applied to '(list(int))'" ('string.(int)' for a method), when every
+  // argument's type is evident; otherwise `fallback`.
+  std::string NoMatchingOverload(const Expr& e, const std::string& fn,
+                                 const Expr* target, std::string_view fallback) {
+    std::string signature = "(";
+    if (target) {
+      auto t = types_.Of(*target);
+      if (!t) return std::string(fallback);
+      signature = *t + ".(";
+    }
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      auto t = types_.Of(*e.args[i]);
+      if (!t) return std::string(fallback);
+      signature += (i ? ", " : "") + *t;
+    }
+    return "found no matching overload for '" + fn.substr(0, fn.find('@')) +
+           "' applied to '" + signature + ")'";
   }
 
   // cel-go's format() validator, which Kubernetes runs at compile time:

@@ -75,7 +75,9 @@ INSTANTIATE_TEST_SUITE_P(
         // homogeneous-literal rule; other list literals are not.
         Row{"'%s %d'.format(['a', 1])", "\"a 1\""},
         Row{"['a', 1].size()", "compile: expected type"},
-        Row{"'abc'.reverse()", "compile: no such overload"}));
+        Row{"'abc'.reverse()",
+            "compile: found no matching overload for 'reverse' applied to "
+            "'string.()'"}));
 
 // Figures from the API server's formatter: golang.org/x/text v0.23.0 (what
 // Kubernetes 1.34 vendors) message.Printer for en_US, with the format string
