@@ -1,8 +1,8 @@
-// Optional selection (`.?field`, `[?index]`) through null and scalars, as the
-// API server evaluates it: cel-go v0.26.0 interpreter/attributes.go
+// Optional selection (`.?field`, `[?index]`) and has() through null and
+// scalars, as the API server evaluates them: cel-go v0.26.0 interpreter/attributes.go
 // refQualify, with the error-on-bad-presence-test option off (Kubernetes
 // 1.34 does not set it), finds nothing there, so the result is
-// optional.none() rather than an error. Nullable and
+// optional.none() (has(): false) rather than an error. Nullable and
 // x-kubernetes-preserve-unknown-fields values make this common in policies.
 
 #include <gtest/gtest.h>
@@ -63,10 +63,15 @@ INSTANTIATE_TEST_SUITE_P(
             "optional.of(\"workergroup\")"},
         Row{"object.spec.?workerGroupSpecs[?5]", "optional.none()"},
         Row{"object.spec.workerGroupSpecs.?groupName", "error: no such key"},
-        // Plain selection through null stays an error, has() stays false.
+        // Plain selection through null stays an error; has() is false
+        // through null and scalars alike, and an error on a list.
         Row{"object.spec.autoscalerOptions.idleTimeoutSeconds",
             "error: no such key"},
-        Row{"has(object.spec.autoscalerOptions.idleTimeoutSeconds)", "false"}));
+        Row{"has(object.spec.autoscalerOptions.idleTimeoutSeconds)", "false"},
+        Row{"has(object.spec.rayVersion.major)", "false"},
+        Row{"has(object.spec.workerGroupSpecs[0].replicas.x)", "false"},
+        Row{"has(object.spec.workerGroupSpecs.groupName)",
+            "error: no such key"}));
 
 }  // namespace
 }  // namespace rayguard::cel

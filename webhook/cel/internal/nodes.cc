@@ -61,9 +61,11 @@ Value SelectField(const Value& v, const std::string& field, bool test_only,
   if (v.kind() != K::kMap && v.kind() != K::kObject) {
     if (v.kind() == K::kNull && test_only) return Value::Bool(false);
     // As cel-go without its error-on-bad-presence-test option (the API
-    // server's setting): `.?` through null or a scalar finds nothing.
-    if (optional && !strict && v.kind() != K::kList) {
-      return Value::OptionalNone();
+    // server's setting): has() and `.?` through null or a scalar find
+    // nothing.
+    if (!strict && v.kind() != K::kList) {
+      if (test_only) return Value::Bool(false);
+      if (optional) return Value::OptionalNone();
     }
     return Value::Error("no such key: " + field + " (cannot select a field of " +
                         v.TypeName() + ")");
