@@ -41,7 +41,8 @@ struct ServeConfig {
 };
 
 // Config-file keys are the long flag names without dashes in front:
-// listen, tls-cert, tls-key, client-ca, schemas, policies (a string or a
+// listen, tls-cert, tls-key, client-ca, client-allowed-names (a list),
+// schemas, policies (a string or a
 // list), params, feature-gates (a map or "K=V,..."), strict and
 // skip-invalid-policies (true or false), log-format, max-body-bytes,
 // threads, request-timeout, watch-interval, shutdown-delay, shutdown-grace
