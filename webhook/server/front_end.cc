@@ -34,6 +34,9 @@ constexpr milliseconds kSlowHandshake{1000};
 constexpr milliseconds kLinger{2000};
 constexpr std::size_t kScratchBytes = 64 * 1024;
 constexpr std::size_t kLargeBody = 1 << 20;
+// Requests up to this size may be judged on the loop when no worker is
+// busy (a typical review is 5 KB).
+constexpr std::size_t kInlineBody = 64 * 1024;
 constexpr int kListenBacklog = 4096;
 
 // Tags for the two descriptors that are not connections.
@@ -180,6 +183,10 @@ void FrontEnd::Stop() {
 }
 
 void FrontEnd::Run() {
+  RunWithWorkerStack([this] { Loop(); });
+}
+
+void FrontEnd::Loop() {
   epoll_event events[256];
   auto next_scan = Clock::now() + kTick;
   for (;;) {
@@ -400,16 +407,27 @@ bool FrontEnd::Consume(Connection* c, std::string_view data) {
 }
 
 void FrontEnd::Dispatch(Connection* c) {
-  c->state = State::kDeciding;
-  Want(c, 0);
   c->reader.request().client_authorized = c->authorized;
   c->head_request = c->reader.head_request();
+  if (c->reader.request().body.size() <= kInlineBody && pool_->Idle()) {
+    // Nothing else is being judged: handing over to a worker would only
+    // add two thread switches to this request. Small reviews take well
+    // under a millisecond, which is all other connections wait.
+    Judge(c);
+    c->state = State::kWriting;
+    c->since = now_;
+    c->deadline = now_ + options_.request_timeout;
+    c->out_offset = 0;
+    Write(c);
+    return;
+  }
+  c->state = State::kDeciding;
+  Want(c, 0);
   pool_->Submit(c);
 }
 
-// On a worker. The loop does not touch a deciding connection, and the
-// answers queue hands it back.
-void FrontEnd::Decide(Connection* c) {
+// The answer's bytes into c->out; on the loop or on a worker.
+void FrontEnd::Judge(Connection* c) {
   const HttpRequest& request = c->reader.request();
   c->response = HttpResponse();
   hooks_.handler(request, c->response);
@@ -419,7 +437,13 @@ void FrontEnd::Decide(Connection* c) {
   c->close_after_write = c->response.close;
   SerializeResponse(c->response, c->head_request, &c->out);
   c->response = HttpResponse();
-  const bool large = request.body.size() > kLargeBody;
+}
+
+// On a worker. The loop does not touch a deciding connection, and the
+// answers queue hands it back.
+void FrontEnd::Decide(Connection* c) {
+  Judge(c);
+  const bool large = c->reader.request().body.size() > kLargeBody;
   bool wake;
   {
     std::lock_guard<std::mutex> lock(answers_mu_);

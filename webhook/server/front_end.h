@@ -89,6 +89,7 @@ class FrontEnd {
   struct Connection;
 
  private:
+  void Loop();
   void Accept();
   bool EvictOne();
   void OnEvent(Connection* c);
@@ -96,6 +97,7 @@ class FrontEnd {
   void ReadRequests(Connection* c);
   bool Consume(Connection* c, std::string_view data);
   void Dispatch(Connection* c);
+  void Judge(Connection* c);
   void Decide(Connection* c);  // on a worker
   void TakeAnswers();
   void Write(Connection* c);

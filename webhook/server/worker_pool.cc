@@ -16,6 +16,28 @@ constexpr std::size_t kWorkerStackBytes = 64 << 20;
 
 }  // namespace
 
+void RunWithWorkerStack(const std::function<void()>& fn) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  int err = pthread_attr_setstacksize(&attr, kWorkerStackBytes);
+  pthread_t thread;
+  if (err == 0) {
+    err = pthread_create(
+        &thread, &attr,
+        [](void* f) -> void* {
+          (*static_cast<const std::function<void()>*>(f))();
+          return nullptr;
+        },
+        const_cast<std::function<void()>*>(&fn));
+  }
+  pthread_attr_destroy(&attr);
+  if (err != 0) {
+    throw std::system_error(err, std::generic_category(),
+                            "starting the server's event loop thread");
+  }
+  pthread_join(thread, nullptr);
+}
+
 std::size_t UsableCpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -69,6 +91,7 @@ void WorkerPool::StartWorker() {
 }
 
 void WorkerPool::Submit(void* job) {
+  pending_.fetch_add(1, std::memory_order_acq_rel);
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(job);
@@ -87,6 +110,7 @@ void WorkerPool::Work() {
       queue_.pop_front();
     }
     run_(job);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 
