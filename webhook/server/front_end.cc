@@ -79,33 +79,6 @@ struct FrontEnd::Connection {
 
 using State = FrontEnd::Connection::State;
 
-std::string ConnectionStats::Render() const {
-  std::string out;
-  auto family = [&out](const char* name, const char* type, const char* help,
-                       auto value) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name +
-           " " + type + "\n" + name + " " + std::to_string(value) + "\n";
-  };
-  family("rayguard_connections_open", "gauge", "Open client connections.",
-         open.load());
-  family("rayguard_connections_accepted_total", "counter",
-         "Client connections accepted.", accepted.load());
-  family("rayguard_connections_refused_total", "counter",
-         "Connections refused at the connection limit.", refused.load());
-  family("rayguard_connections_evicted_total", "counter",
-         "Idle connections closed to make room for new ones.",
-         evicted_idle.load());
-  family("rayguard_connections_timed_out_total", "counter",
-         "Connections closed past a handshake, request or idle deadline.",
-         timed_out.load());
-  family("rayguard_request_budget_waits_total", "counter",
-         "Requests that waited for room in the in-flight byte budget.",
-         budget_waits.load());
-  family("rayguard_request_inflight_bytes", "gauge",
-         "Request body bytes held in memory now.", inflight_bytes.load());
-  return out;
-}
-
 FrontEnd::FrontEnd(FrontEndOptions options, SSL_CTX* ctx, Hooks hooks,
                    ConnectionStats* stats)
     : options_(std::move(options)),
@@ -194,6 +167,8 @@ void FrontEnd::Loop() {
     const int n = epoll_wait(epoll_fd_, events, 256,
                              static_cast<int>(kTick.count()));
     now_ = Clock::now();
+    // Judging on the loop pays only when nothing else is ready.
+    judge_inline_ = n == 1;
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
       if (tag == &listener_tag) {
@@ -409,10 +384,11 @@ bool FrontEnd::Consume(Connection* c, std::string_view data) {
 void FrontEnd::Dispatch(Connection* c) {
   c->reader.request().client_authorized = c->authorized;
   c->head_request = c->reader.head_request();
-  if (c->reader.request().body.size() <= kInlineBody && pool_->Idle()) {
-    // Nothing else is being judged: handing over to a worker would only
-    // add two thread switches to this request. Small reviews take well
-    // under a millisecond, which is all other connections wait.
+  if (judge_inline_ && c->reader.request().body.size() <= kInlineBody &&
+      pool_->Idle()) {
+    // Nothing else is ready or being judged: handing over to a worker
+    // would only add two thread switches. Small reviews take well under a
+    // millisecond, which is all a connection becoming ready meanwhile waits.
     Judge(c);
     c->state = State::kWriting;
     c->since = now_;

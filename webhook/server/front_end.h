@@ -15,6 +15,7 @@
 #include <openssl/ssl.h>
 
 #include "webhook/core/result.h"
+#include "webhook/server/connection_stats.h"
 #include "webhook/server/http_request.h"
 #include "webhook/server/request_reader.h"
 #include "webhook/server/worker_pool.h"
@@ -41,20 +42,6 @@ struct FrontEndOptions {
   // Runs on a worker after it answered a request with a body larger than
   // 1 MiB (serve hands the allocator's free memory back there).
   std::function<void()> after_large_request;
-};
-
-// Connection counters for /metrics. Updated with relaxed atomics.
-struct ConnectionStats {
-  std::atomic<std::int64_t> open{0};
-  std::atomic<std::uint64_t> accepted{0};
-  std::atomic<std::uint64_t> refused{0};       // beyond the limit
-  std::atomic<std::uint64_t> evicted_idle{0};  // closed to make room
-  std::atomic<std::uint64_t> timed_out{0};     // past a deadline
-  std::atomic<std::uint64_t> budget_waits{0};  // requests queued for bytes
-  std::atomic<std::int64_t> inflight_bytes{0};
-
-  // Prometheus text for the counters above.
-  std::string Render() const;
 };
 
 // The network side of `serve`: one thread runs an epoll loop that accepts
@@ -121,6 +108,7 @@ class FrontEnd {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stopping_{false};  // read by workers
   bool listener_paused_ = false;
+  bool judge_inline_ = false;  // this loop turn had one ready descriptor
   std::chrono::steady_clock::time_point now_;
   std::vector<Connection*> open_;     // every live connection
   std::vector<Connection*> closed_;   // freed at the end of a loop turn
