@@ -189,7 +189,9 @@ TEST_F(HostileConnectionsTest, CompressedBodyIsRefusedWith415Uninflated) {
 // API server's 5 s timeout).
 TEST_F(HostileConnectionsTest, ReviewIsAnsweredWhile256HostileConnectionsAreHeld) {
   RaiseOpenFiles(2048);
-  auto server = Start();
+  // The hostile connections must all still be open when the review comes,
+  // however long setting them up takes.
+  auto server = Start({"--request-timeout", "60"});
   const std::string review = Review();
   std::vector<int> handshakes;
   std::vector<std::unique_ptr<TlsConnection>> held;
@@ -227,10 +229,9 @@ TEST_F(HostileConnectionsTest, ReviewIsAnsweredWhile256HostileConnectionsAreHeld
             << " ms with 256 hostile connections held\n";
   RecordProperty("review_latency_us", static_cast<int>(took.count()));
   // Generous for a loaded 2-core machine under sanitizers; the point is
-  // that nothing waits for the hostile connections' deadlines (10 s).
+  // that nothing waits for the hostile connections' deadlines (60 s here).
   EXPECT_LT(took, milliseconds(2000));
   // They were all still open: nothing was closed to make room.
-  json metrics;
   HttpResponse m = c.Request("GET", "/metrics", "", "");
   EXPECT_THAT(m.body, HasSubstr("rayguard_connections_open 257"));
   EXPECT_THAT(m.body, HasSubstr("rayguard_connections_evicted_total 0"));
@@ -241,7 +242,9 @@ TEST_F(HostileConnectionsTest, ReviewIsAnsweredWhile256HostileConnectionsAreHeld
 // is idle, a new connection is refused and counted.
 TEST_F(HostileConnectionsTest, BeyondTheConnectionLimitNewConnectionsAreRefusedAndCounted) {
   RaiseOpenFiles(4096);
-  auto server = Start();
+  // Deadlines far beyond the time 1,024 handshakes take on a loaded
+  // machine under sanitizers, so no connection leaves on its own.
+  auto server = Start({"--request-timeout", "120"});
   std::vector<std::unique_ptr<TlsConnection>> busy;
   for (int i = 0; i < 1024; ++i) {
     auto c = std::make_unique<TlsConnection>(To(*server));
@@ -258,7 +261,12 @@ TEST_F(HostileConnectionsTest, BeyondTheConnectionLimitNewConnectionsAreRefusedA
     if (m.status != 200) std::this_thread::sleep_for(milliseconds(50));
   }
   ASSERT_EQ(m.status, 200);
-  EXPECT_THAT(m.body, HasSubstr("rayguard_connections_refused_total 1\n"));
+  // At least the one above (attempts made before the slot was freed count
+  // too).
+  const std::string counter = "\nrayguard_connections_refused_total ";
+  const std::size_t at = m.body.find(counter);
+  ASSERT_NE(at, std::string::npos) << m.body;
+  EXPECT_GE(std::stol(m.body.substr(at + counter.size())), 1);
 }
 
 // 16 reviews of 3 MiB at once, the worst shape for the decoder (a list of

@@ -389,6 +389,9 @@ void FrontEnd::Dispatch(Connection* c) {
     // Nothing else is ready or being judged: handing over to a worker
     // would only add two thread switches. Small reviews take well under a
     // millisecond, which is all a connection becoming ready meanwhile waits.
+    // Once per loop turn: the answer's Write reads a pipelined next
+    // request at once, which must not recurse into another inline judging.
+    judge_inline_ = false;
     Judge(c);
     c->state = State::kWriting;
     c->since = now_;
