@@ -29,6 +29,10 @@ class ServeProcess {
   // Everything the process logged so far.
   std::string Log() const;
 
+  // A field of /proc/<pid>/status in KiB ("VmRSS", "VmHWM"); -1 if the
+  // process is gone.
+  long MemoryKib(const std::string& field) const;
+
  private:
   pid_t pid_ = -1;
   int port_ = 0;

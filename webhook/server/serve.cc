@@ -7,6 +7,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
 #include <filesystem>
 #include <thread>
 
@@ -92,17 +95,63 @@ void ReloadValidator(ValidatorStore* store,
   LogEvent(info, "schemas and policies reloaded");
 }
 
+// A certificate this close to its end is renewed late or not at all
+// (cert-manager renews at two thirds of its life).
+constexpr std::chrono::hours kExpiryWarning{7 * 24};
+
+void WarnIfExpiringSoon(const TlsConfig& tls) {
+  const auto left = std::chrono::system_clock::from_time_t(
+                        static_cast<std::time_t>(tls.expiry_unix())) -
+                    std::chrono::system_clock::now();
+  if (left > kExpiryWarning) return;
+  LogEvent(warn, "serving certificate expires within 7 days; renew it",
+           {{"file", tls.options().cert_file},
+            {"notAfter", tls.expiry_unix()},
+            {"hours_left",
+             std::chrono::duration_cast<std::chrono::hours>(left).count()}});
+}
+
 void ReloadCertificate(TlsConfig* tls, Metrics* metrics) {
   Status s = tls->Reload();
   metrics->RecordCertificateReload(s.ok());
   if (!s.ok()) {
     LogEvent(err, "certificate reload failed; still serving the previous pair",
              {{"error", s.message()}});
+    WarnIfExpiringSoon(*tls);
     return;
   }
   metrics->SetCertificateExpiry(tls->expiry_unix());
   LogEvent(info, "certificate reloaded", {{"notAfter", tls->expiry_unix()}});
+  WarnIfExpiringSoon(*tls);
 }
+
+// Between reloads the expiry is checked hourly, so a certificate nobody
+// renews keeps saying so.
+class ExpiryCheck {
+ public:
+  explicit ExpiryCheck(const TlsConfig* tls)
+      : thread_([this, tls] {
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!cv_.wait_for(lock, std::chrono::hours(1),
+                               [this] { return done_; })) {
+            WarnIfExpiringSoon(*tls);
+          }
+        }) {}
+  ~ExpiryCheck() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 // Waits for SIGTERM/SIGINT (blocked in every thread, so only this one sees
 // them), then drains and stops the server. A watchdog ends the process if
@@ -164,7 +213,8 @@ void RaiseOpenFileLimit() {
 
 }  // namespace
 
-int Serve(const ServeConfig& config, std::function<void()> after_connection) {
+int Serve(const ServeConfig& config,
+          std::function<void()> after_large_request) {
   BlockShutdownSignals();  // before any thread starts, so all inherit it
   Result<LogFormat> format = ParseLogFormat(config.log_format);
   if (!format.ok()) {
@@ -182,7 +232,7 @@ int Serve(const ServeConfig& config, std::function<void()> after_connection) {
   options.max_body_bytes = config.max_body_bytes;
   options.threads = config.threads;
   options.request_timeout = config.request_timeout;
-  options.after_connection = std::move(after_connection);
+  options.after_large_request = std::move(after_large_request);
   RaiseOpenFileLimit();
 
   Metrics metrics;
@@ -193,6 +243,8 @@ int Serve(const ServeConfig& config, std::function<void()> after_connection) {
     return 2;
   }
   metrics.SetCertificateExpiry((*tls)->expiry_unix());
+  WarnIfExpiringSoon(**tls);
+  ExpiryCheck expiry_check(tls->get());
   ValidatorStore store(MakeFactory(config));
   if (Status s = store.Load(); !s.ok()) {
     LogEvent(err, "cannot load schemas and policies", {{"error", s.message()}});

@@ -45,11 +45,11 @@ struct ServeConfig {
 };
 
 // Config-file keys are the long flag names without dashes in front:
-// listen, tls-cert, tls-key, client-ca, schemas, policies (a string or a
-// list), params, feature-gates (a map or "K=V,..."), strict,
-// skip-invalid-policies and ratcheting (true or false), log-format,
-// max-body-bytes, threads, request-timeout, watch-interval, shutdown-delay,
-// shutdown-grace (durations in seconds, fractions allowed).
+// listen, tls-cert, tls-key, client-ca, client-allowed-names (a list),
+// schemas, policies (a string or a list), params, feature-gates (a map or
+// "K=V,..."), strict, skip-invalid-policies and ratcheting (true or false),
+// log-format, max-body-bytes, threads, request-timeout, watch-interval,
+// shutdown-delay, shutdown-grace (durations in seconds, fractions allowed).
 // Applies every key of the YAML file at `path` to *config. Returns
 // InvalidArgument naming the file and key for unknown keys, wrong types or
 // unreadable YAML.
