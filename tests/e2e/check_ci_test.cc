@@ -130,6 +130,22 @@ TEST(CheckCiTest, KubeRaySamplesWithDefaultSettings) {
   EXPECT_EQ(report["summary"]["errors"], 0);
 }
 
+// `--policies DIR` takes one directory; the paths after it are manifests to
+// check, not more policy directories.
+TEST(CheckCiTest, PoliciesFlagTakesOneDirectory) {
+  CiRun r = Check(FixturePath(""),
+                  "-o json --policies check/no-policies check/invalid_name.yaml "
+                  "check/list.yaml");
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  std::set<std::string> files;
+  for (const auto& result : report["results"]) {
+    files.insert(result["file"].get<std::string>());
+  }
+  EXPECT_EQ(files, (std::set<std::string>{"check/invalid_name.yaml",
+                                          "check/list.yaml"}));
+}
+
 // ---------------------------------------------------------------------------
 // .rayguard.yaml
 

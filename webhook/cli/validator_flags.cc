@@ -10,9 +10,15 @@ namespace rayguard::cli {
 void AddValidatorFlags(CLI::App* cmd, ValidatorFlags* flags) {
   cmd->add_option("--schemas", flags->schemas,
                   "JSON Schema directory (default: the bundled schemas/)");
+  // One directory per --policies (repeat the flag for several), so that
+  // `check --policies p/ a.yaml b.yaml` checks both files rather than
+  // taking them for policy directories.
   cmd->add_option("--policies", flags->policies,
                   "Policy directory; repeatable (default: none; the bundled "
-                  "library is policies/)");
+                  "library is policies/)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--params", flags->params,
                   "Param objects directory (replaces each policies/params/)");
   cmd->add_option("--feature-gates", flags->feature_gates,
