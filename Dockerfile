@@ -1,6 +1,9 @@
 # rayguard container image.
 #   docker build -t rayguard:0.1.0 .
 # Stage 1 builds on Debian 12 from Debian packages (scripts/setup), like CI.
+# The RayCronJob time zone names come from that stage's tzdata and are
+# compiled into the binary (cmake/time_zones.cmake), so stage 2 needs no
+# /usr/share/zoneinfo.
 # Stage 2 is an empty image holding only what scripts/image-rootfs lays out:
 # the binary, the shared libraries ldd names, the loader, the bundled
 # schemas/ and policies/, and /etc/passwd for user 65532. No shell, no

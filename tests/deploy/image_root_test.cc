@@ -221,6 +221,41 @@ TEST_F(ImageRootTest, ServesHttpsWithTheDeploymentArguments) {
                               << server.log();
 }
 
+// The image carries no zoneinfo; RayCronJob time zones are checked against
+// the names compiled into the binary, so they work there all the same.
+TEST_F(ImageRootTest, ChecksRayCronJobTimeZonesWithoutZoneinfo) {
+  if (prefix_.empty()) {
+    GTEST_SKIP() << "chroot needs root or unprivileged user namespaces "
+                    "(unshare -r), and neither is available here";
+  }
+  ASSERT_FALSE(fs::exists(root_ + "/usr/share/zoneinfo"));
+  std::unique_ptr<ServerProcess> started = StartServer();
+  ServerProcess& server = *started;
+  int port = server.WaitForPort(std::chrono::seconds(30));
+  ASSERT_GT(port, 0) << "rayguard did not start in the image root:\n"
+                     << server.log();
+  std::string ca = certs_dir() + "/ca.crt";
+  json cron = LoadYamlDocument(
+      FixturePath("samples/ray-cronjob-timezone.sample.yaml"), "RayCronJob");
+  cron["metadata"]["namespace"] = "ml";
+  const std::vector<std::pair<std::string, bool>> zones = {
+      {"Asia/Taipei", true}, {"Asia/Taipeh", false}};
+  for (const auto& [zone, allowed] : zones) {
+    SCOPED_TRACE(zone);
+    cron["spec"]["timeZone"] = zone;
+    HttpReply reply = HttpsRequest(kHost, port, "/validate", ca,
+                                   CreateReview(cron, "image-root-tz").dump());
+    ASSERT_EQ(reply.status, 200) << reply.error << reply.body;
+    json response = json::parse(reply.body, nullptr, false)["response"];
+    EXPECT_EQ(response["allowed"], allowed) << reply.body;
+    if (!allowed) {
+      EXPECT_THAT(response["status"]["message"].dump(),
+                  HasSubstr("spec.timeZone"));
+    }
+  }
+  EXPECT_EQ(server.Stop(), 0) << server.log();
+}
+
 }  // namespace
 }  // namespace rayguard::testing
 

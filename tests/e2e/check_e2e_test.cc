@@ -17,6 +17,7 @@
 #include <valijson/validator.hpp>
 
 #include "tests/testing/fixtures.h"
+#include "webhook/report/reporter.h"
 
 namespace rayguard {
 namespace {
@@ -85,28 +86,28 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
   EXPECT_EQ(actual, ReadFile(path)) << "golden " << path;
 }
 
-// The small fixtures whose findings come from stable KubeRay rules (without
-// the bundled policies, which change on their own).
+// The small fixtures whose findings come from stable KubeRay rules (with
+// the default settings: no organisational policies).
 const char kGoldenInputs[] =
-    "--policies check/no-policies --color never check/invalid_name.yaml "
-    "check/list.yaml check/mixed.yaml";
+    "--color never check/invalid_name.yaml check/list.yaml check/mixed.yaml";
 
-// Four samples show alpha features; as their comments say, they need the
-// operator's gate on (off by default in KubeRay v1.7.0). Some samples break
-// the bundled organisational policies (old Ray versions, other registries),
-// so these runs judge them by the schema and KubeRay's rules only.
+// Six samples show alpha features (two of them RayCronJobs); as their
+// comments say, they need the operator's gate on (off by default in KubeRay
+// v1.7.0).
 const char kSampleGates[] =
-    "--policies check/no-policies --feature-gates RayClusterNetworkPolicy=true,RayClusterMTLS=true,"
-    "GCSFaultToleranceEmbeddedStorage=true,RayClusterHistoryServer=true ";
+    "--feature-gates RayClusterNetworkPolicy=true,RayClusterMTLS=true,"
+    "GCSFaultToleranceEmbeddedStorage=true,RayClusterHistoryServer=true,"
+    "RayCronJob=true ";
 
 TEST(CheckE2eTest, AcceptsEveryKubeRaySample) {
   CheckRun r = Check(Cat("-o json ", kSampleGates, "samples"));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out.substr(0, 2000);
   nlohmann::json report = nlohmann::json::parse(r.out);
-  // 87 RayCluster/RayJob/RayService documents and 72 others (ConfigMaps,
-  // Services, ...) in the 93 files copied from KubeRay v1.7.0.
-  EXPECT_EQ(report["summary"]["checked"], 87);
-  EXPECT_EQ(report["summary"]["skipped"], 72);
+  // 89 RayCluster/RayJob/RayService/RayCronJob documents and 74 others
+  // (ConfigMaps, Services, ...) in the samples copied from KubeRay v1.7.0.
+  EXPECT_EQ(report["summary"]["checked"], 89);
+  EXPECT_EQ(report["summary"]["skipped"], 74);
+  EXPECT_EQ(report["summary"]["warnings"], 0);
   EXPECT_EQ(report["summary"]["denied"], 0);
   EXPECT_EQ(report["summary"]["errors"], 0);
 }
@@ -138,14 +139,21 @@ TEST(CheckE2eTest, OneStreamCheckedInParallelKeepsDocumentOrder) {
 }
 
 TEST(CheckE2eTest, EachFormatMatchesItsGolden) {
-  const std::vector<std::pair<std::string, std::string>> formats = {
-      {"text", "text.txt"}, {"json", "json.json"}, {"junit", "junit.xml"},
-      {"sarif", "sarif.json"}, {"github", "github.txt"}};
-  for (const auto& [format, golden] : formats) {
-    CheckRun r = Check(Cat("-o ", format, " ", kGoldenInputs));
-    EXPECT_EQ(r.exit_code, 1) << format << ": " << r.err;
-    ExpectGolden(golden, r.out);
+  for (const report::FormatInfo& f : report::Formats()) {
+    const std::string name(f.name);
+    CheckRun r = Check(Cat("-o ", name, " ", kGoldenInputs));
+    EXPECT_EQ(r.exit_code, 1) << name << ": " << r.err;
+    ExpectGolden(Cat(name, ".", std::string(f.extension)), r.out);
   }
+}
+
+TEST(CheckE2eTest, HelpNamesEveryFormat) {
+  CheckRun r = Check("--help");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const report::FormatInfo& f : report::Formats()) {
+    EXPECT_THAT(r.out, HasSubstr(std::string(f.name)));
+  }
+  EXPECT_THAT(r.out, HasSubstr(report::FormatNameList()));
 }
 
 TEST(CheckE2eTest, SarifValidatesAgainstTheSarifSchema) {
@@ -235,6 +243,21 @@ TEST(CheckE2eTest, UpdateComparesWithTheOldObject) {
                                "field is immutable"));
 }
 
+TEST(CheckE2eTest, UpdateRatchetsFaultsTheOldObjectAlreadyHad) {
+  const char kOld[] = "--operation UPDATE --old check/ratchet/old.yaml ";
+  EXPECT_EQ(Check("check/ratchet/relabelled.yaml").exit_code, 1);  // CREATE
+  CheckRun same = Check(Cat(kOld, "check/ratchet/relabelled.yaml"));
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_THAT(same.out,
+              HasSubstr("warning: spec.workerGroupSpecs[0].minReplicas: "
+                        "Invalid value: 3: must be less than or equal "
+                        "to maxReplicas (2) (unchanged since the "
+                        "object was stored)"));
+  CheckRun worse = Check(Cat(kOld, "check/ratchet/worse.yaml"));
+  EXPECT_EQ(worse.exit_code, 1) << worse.out;
+  EXPECT_THAT(worse.out, HasSubstr("Invalid value: 4"));
+}
+
 TEST(CheckE2eTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Check("-o yaml check").exit_code, 2);
   EXPECT_EQ(Check("").exit_code, 2);
@@ -245,12 +268,17 @@ TEST(CheckE2eTest, UsageErrorsExitTwo) {
             2);
 }
 
+// The bundled library's mutating policies, named as a team would.
+std::string BundledPolicies() {
+  return Cat("--policies '", SourcePath("policies"), "' ");
+}
+
 TEST(CheckE2eTest, MutatePrintsEveryDocumentAsYaml) {
-  CheckRun r = Check("--mutate check/mixed.yaml");
+  CheckRun r = Check(Cat(BundledPolicies(), "--mutate check/mixed.yaml"));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const std::string mutated = Cat(ScratchDir(), "/mutated.yaml");
   std::ofstream(mutated) << r.out;
-  CheckRun again = Check(Cat("-o json ", mutated));
+  CheckRun again = Check(Cat(BundledPolicies(), "-o json ", mutated));
   nlohmann::json report = nlohmann::json::parse(again.out);
   EXPECT_EQ(report["summary"]["documents"], 3);
   EXPECT_EQ(report["summary"]["denied"], 1);
@@ -259,7 +287,7 @@ TEST(CheckE2eTest, MutatePrintsEveryDocumentAsYaml) {
 }
 
 TEST(CheckE2eTest, MutateJsonCarriesAPatchPerDocument) {
-  CheckRun r = Check("--mutate -o json check/mixed.yaml");
+  CheckRun r = Check(Cat(BundledPolicies(), "--mutate -o json check/mixed.yaml"));
   nlohmann::json report = nlohmann::json::parse(r.out);
   for (const auto& result : report["results"]) {
     EXPECT_TRUE(result["patch"].is_array()) << result.dump();

@@ -133,6 +133,25 @@ TEST_F(HostileServeTest, NearlyThreeMebibyteNameIsDeniedWithoutEchoingIt) {
   EXPECT_THAT(server_->Log(), Not(HasSubstr(std::string(300, 'a'))));
 }
 
+// A megabyte uid, namespace and kind once made a 2 MB log line per
+// request: every identifier in the review log line is cut at 253
+// characters, the longest a Kubernetes name may be.
+TEST_F(HostileServeTest, ReviewLogFieldsAreCappedAt253Characters) {
+  json review =
+      json::parse(ReadFile(FixturePath("admission/raycluster_create_v1.json")));
+  review["request"]["uid"] = std::string(700 << 10, 'u');
+  review["request"]["namespace"] = std::string(700 << 10, 'n');
+  review["request"]["name"] = std::string(700 << 10, 'm');
+  review["request"]["kind"]["kind"] = std::string(700 << 10, 'k');
+  HttpResponse r = Post(review.dump());
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  const std::string log = server_->Log();
+  for (char c : {'u', 'n', 'm', 'k'}) {
+    EXPECT_THAT(log, HasSubstr(std::string(253, c))) << c;
+    EXPECT_THAT(log, Not(HasSubstr(std::string(254, c)))) << c;
+  }
+}
+
 TEST_F(HostileServeTest, MillionElementArrayIsJudged) {
   std::string million = "[0";
   for (int i = 1; i < 1000000; ++i) million += ",0";

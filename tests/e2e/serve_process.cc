@@ -1,5 +1,7 @@
 #include "tests/e2e/serve_process.h"
 
+#include <fstream>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -92,6 +94,18 @@ int ServeProcess::WaitForExit(std::chrono::milliseconds timeout) {
       return exit_code_;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+long ServeProcess::MemoryKib(const std::string& field) const {
+  if (pid_ <= 0) return -1;
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field + ":", 0) == 0) {
+      return std::stol(line.substr(field.size() + 1));
+    }
   }
   return -1;
 }

@@ -33,6 +33,10 @@ class ServeProcess {
   // written by the server's log writer thread shortly after the answer.
   bool WaitForLog(const std::string& text) const;
 
+  // A field of /proc/<pid>/status in KiB ("VmRSS", "VmHWM"); -1 if the
+  // process is gone.
+  long MemoryKib(const std::string& field) const;
+
  private:
   pid_t pid_ = -1;
   int port_ = 0;

@@ -1,9 +1,14 @@
 #include "tests/e2e/test_pki.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 namespace rayguard::testing {
 
@@ -52,6 +57,50 @@ void TestPki::IssueServer(const std::string& ca, const std::string& name) {
 
 void TestPki::IssueClient(const std::string& ca, const std::string& name) {
   Issue(ca, name, "extendedKeyUsage=clientAuth\\n");
+}
+
+void TestPki::IssueServerValidBetween(const std::string& ca,
+                                      const std::string& name,
+                                      long from_seconds, long to_seconds) {
+  auto read = [](const std::string& path, auto reader) {
+    FILE* f = std::fopen(path.c_str(), "r");
+    auto* value = f ? reader(f, nullptr, nullptr, nullptr) : nullptr;
+    if (f) std::fclose(f);
+    return value;
+  };
+  X509* ca_cert = read(Path(ca + ".crt"), PEM_read_X509);
+  EVP_PKEY* ca_key = read(Path(ca + ".key"), PEM_read_PrivateKey);
+  ASSERT_TRUE(ca_cert && ca_key) << "CA " << ca;
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 4242);
+  X509_gmtime_adj(X509_getm_notBefore(cert), from_seconds);
+  X509_gmtime_adj(X509_getm_notAfter(cert), to_seconds);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(name.c_str()),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert, X509_get_subject_name(ca_cert));
+  X509_set_pubkey(cert, key);
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, ca_cert, cert, nullptr, nullptr, 0);
+  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost"},
+                            std::pair{NID_ext_key_usage, "serverAuth"}}) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  ASSERT_GT(X509_sign(cert, ca_key, EVP_sha256()), 0);
+  FILE* out = std::fopen(Path(name + ".crt").c_str(), "w");
+  PEM_write_X509(out, cert);
+  std::fclose(out);
+  out = std::fopen(Path(name + ".key").c_str(), "w");
+  PEM_write_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(out);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  X509_free(ca_cert);
+  EVP_PKEY_free(ca_key);
 }
 
 }  // namespace rayguard::testing

@@ -21,6 +21,10 @@ class TestPki {
   // with extendedKeyUsage serverAuth or clientAuth.
   void IssueServer(const std::string& ca, const std::string& name);
   void IssueClient(const std::string& ca, const std::string& name);
+  // A server pair valid from now + `from` to now + `to` (negative: in the
+  // past), which the openssl command line cannot date back.
+  void IssueServerValidBetween(const std::string& ca, const std::string& name,
+                               long from_seconds, long to_seconds);
 
  private:
   void Issue(const std::string& ca, const std::string& name,

@@ -51,7 +51,7 @@ TlsConnection::TlsConnection(const Options& o) {
     return;
   }
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  timeval tv{10, 0};  // a test never waits forever on a stuck server
+  timeval tv{o.timeout.count(), 0};  // never wait forever on a stuck server
   setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   sockaddr_in addr{};
@@ -65,6 +65,7 @@ TlsConnection::TlsConnection(const Options& o) {
   SSL* ssl = SSL_new(ctx_);
   X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), "127.0.0.1");
   SSL_set_fd(ssl, fd_);
+  if (o.session != nullptr) SSL_set_session(ssl, o.session);
   if (SSL_connect(ssl) != 1) {
     error_ = SslError("handshake");
     SSL_free(ssl);

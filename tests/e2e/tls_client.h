@@ -27,12 +27,22 @@ class TlsConnection {
     std::string ca_file;
     std::string client_cert;  // optional
     std::string client_key;
+    SSL_SESSION* session = nullptr;  // offered for resumption if set
+    // How long one read or write may wait for the server.
+    std::chrono::seconds timeout{10};
   };
   explicit TlsConnection(const Options& options);
   ~TlsConnection();
 
   // True once the handshake (with verification) succeeded.
   bool ok() const { return ssl_ != nullptr; }
+  // The server accepted the offered session (no full handshake).
+  bool resumed() const { return ssl_ != nullptr && SSL_session_reused(ssl_); }
+  // The session to resume later (after a request, so that TLS 1.3 tickets
+  // have arrived); the caller frees it with SSL_SESSION_free.
+  SSL_SESSION* Session() const {
+    return ssl_ != nullptr ? SSL_get1_session(ssl_) : nullptr;
+  }
   const std::string& error() const { return error_; }
 
   bool Send(const std::string& bytes);

@@ -6,6 +6,7 @@ usage: make_seeds.py OUT_DIR   (creates OUT_DIR/<target>/seed-N files)
 import glob
 import json
 import os
+import struct
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -40,6 +41,29 @@ def cel_expressions():
     return exprs
 
 
+def format_calls():
+    """format() seeds as format_fuzzer.cc reads them: formatter byte, clause
+    text, NUL, then tagged arguments (0 int, 1 uint, 2 double, 3 string,
+    7 list or map, 9 duration)."""
+    def double(d):
+        return b"\x02" + struct.pack(">d", d)
+    def int_(i):
+        return b"\x00" + struct.pack(">q", i)
+    def string(s):
+        return b"\x03" + bytes([len(s)]) + s
+    return [
+        b"\x00%.400e\x00" + double(1.0),
+        b"\x00%.300f and %.65539f\x00" + double(0.1) + double(0.123456),
+        b"\x01%.1000f %e\x00" + double(1e300) + double(-5e-324),
+        b"\x00%s is %d (%x %X %o %b)\x00" + string(b"ray") + int_(-42) +
+        int_(255) + int_(255) + int_(8) + int_(5),
+        b"\x00%s\x00\x07\x01\x03" + string(b"k") + b"\x09" + b"\x00" * 8 + int_(1),
+        b"\x00%.99999999999999999999f %.f %.12\x00" + double(2.5),
+        b"\x00%s %s\x00" + string(b"a") + string(b"b") + string(b"c"),
+        b"\x01100%% %\xc3\xa9\x00" + int_(1),
+    ]
+
+
 def json_pairs():
     docs = [json.dumps(json.loads(d)).encode()
             for d in files("tests/fixtures/admission/*.json")][:6]
@@ -68,6 +92,7 @@ def main():
     out = sys.argv[1]
     write(out, "json_patch", json_pairs())
     write(out, "cel", cel_expressions())
+    write(out, "format", format_calls())
     write(out, "admission", list(files("tests/fixtures/admission/*.json")))
     write(out, "yaml", list(files("tests/fixtures/samples/*.yaml"))[:40])
     write(out, "policy", list(files("policies/*.yaml")))

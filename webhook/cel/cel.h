@@ -59,8 +59,11 @@ struct Env {
   // Expand macros (has, all, exists, map, ...). Off only for tests of the
   // parser itself.
   bool macros = true;
-  // Kubernetes restrictions: list/map literals mixing element types of
-  // different kinds do not compile. Off for plain CEL (conformance).
+  // The API server's environment rather than plain CEL's (conformance):
+  // list/map literals mixing element types of different kinds do not
+  // compile; `cel.bind` (cel-go's bindings extension, which Kubernetes does
+  // not enable) is undeclared; `.?`/`[?]` through null or a scalar give
+  // optional.none() instead of an error.
   bool kubernetes_restrictions = true;
   // cel-go strings extension version. 2 is what Kubernetes enables; 3 adds
   // `<string>.reverse()`; 4 and later switch `format()` to the cel-spec
@@ -68,7 +71,10 @@ struct Env {
   int strings_version = 2;
 
   // The environment ValidatingAdmissionPolicy expressions get: object,
-  // oldObject, request, params, namespaceObject, variables (no authorizer).
+  // oldObject, request, params, namespaceObject, variables, authorizer and
+  // authorizer.requestResource. rayguard has no authorizer to ask: the
+  // authorizer library's builders work and every check() evaluates to an
+  // error, so the expression's failure handling decides.
   static Env Admission();
   // Admission() with `mutation` on (MutatingAdmissionPolicy).
   static Env Mutation();

@@ -8,6 +8,7 @@
 #include "webhook/cel/function_registry.h"
 #include "webhook/cel/internal/evident_type.h"
 #include "webhook/cel/internal/format.h"
+#include "webhook/cel/internal/format_clauses.h"
 #include "webhook/cel/internal/nodes.h"
 #include "webhook/cel/internal/schema_check.h"
 #include "webhook/cel/lexer.h"
@@ -88,6 +89,12 @@ class Planner {
     throw CompileError{e.position, std::move(message)};
   }
 
+  // cel-go's words for a name that is neither declared nor a function.
+  std::string Undeclared(std::string_view name) const {
+    return "undeclared reference to '" + std::string(name) +
+           "' (in container '" + env_.container + "')";
+  }
+
   std::vector<NodePtr> PlanAll(const std::vector<ExprPtr>& exprs) {
     std::vector<NodePtr> out;
     out.reserve(exprs.size());
@@ -140,11 +147,19 @@ class Planner {
       if (slot >= 0) return internal::MakeLocal(slot);
     }
     for (const std::string& c : Candidates(q)) {
+      // There is no authorizer to bind: the library's builders, whose
+      // checks fail (lib/authz.cc).
+      if (IsVariable(c) && c == "authorizer") {
+        return internal::MakeConst(OfflineAuthorizer());
+      }
+      if (IsVariable(c) && c == "authorizer.requestResource") {
+        return internal::MakeConst(OfflineRequestResource());
+      }
       if (IsVariable(c)) return internal::MakeVar(c);
       if (IsTypeName(c)) return internal::MakeConst(Value::Type(c));
     }
     if (e.kind == Expr::Kind::kSelect) return PlanSelect(e);
-    Fail(e, "undeclared reference to '" + e.name + "'");
+    Fail(e, Undeclared(e.name));
   }
 
   static std::string RootName(const Expr& e) {
@@ -194,6 +209,11 @@ class Planner {
   }
 
   NodePtr PlanComprehension(const Expr& e) {
+    // The API server does not enable cel-go's bindings extension: there,
+    // `cel` is an undeclared identifier.
+    if (e.macro == MacroKind::kBind && env_.kubernetes_restrictions) {
+      Fail(e, Undeclared("cel"));
+    }
     NodePtr range = Plan(*e.operand);
     auto [type1, type2] = types_.VariableTypes(e);
     int slot1 = Push(e.iter_var);
@@ -242,7 +262,7 @@ class Planner {
         !ResolvesAsWhole(ns) && !IsVariable(RootName(*e.operand))) {
       std::string full = ns + "." + fn;
       if (full == "jsonpatch.escapeKey" && !env_.mutation) {
-        Fail(e, "undeclared reference to '" + full + "'");
+        Fail(e, Undeclared(full));
       }
       if (fns_.Find(full)) return PlanFunction(e, full, false, nullptr);
     }
@@ -253,7 +273,8 @@ class Planner {
       NodePtr node = internal::MakeConstantMatches(
           Plan(*e.operand), std::string(e.args[0]->value.string_value()),
           &error);
-      if (!node) Fail(*e.args[0], "invalid regular expression: " + error);
+      // cel-go's regex literal validator's words (detail not included).
+      if (!node) Fail(*e.args[0], "invalid matches argument");
       return node;
     }
     return PlanFunction(e, fn, true, e.operand.get());
@@ -289,7 +310,15 @@ class Planner {
     std::string fn = VersionedName(name, receiver);
     if (fn == "sum" && target && e.args.empty()) fn = TypedSum(*target);
     const std::vector<Overload>* all = fns_.Find(fn);
-    if (!all) Fail(e, "undeclared reference to '" + fn + "'");
+    if (!all) {
+      // cel-go checks the receiver first: `math.greatest(1, 2)` names the
+      // undeclared `math`.
+      if (target && target->kind == Expr::Kind::kIdent &&
+          FindLocal(target->name) < 0 && !ResolvesAsWhole(target->name)) {
+        Fail(*target, Undeclared(target->name));
+      }
+      Fail(e, Undeclared(fn));
+    }
     size_t arity = e.args.size() + (receiver ? 1 : 0);
     std::vector<const Overload*> matching;
     for (const Overload& o : *all) {
@@ -307,6 +336,7 @@ class Planner {
     if (target) args.push_back(Plan(*target));
     // As in cel-go, the arguments of format() may mix types ([1, 'a']).
     bool exempt = name == "format" && receiver;
+    if (exempt && target) CheckFormatCall(e, *target);
     exempt_literals_ += exempt;
     for (const auto& a : e.args) args.push_back(Plan(*a));
     exempt_literals_ -= exempt;
@@ -343,13 +373,76 @@ class Planner {
     Activation none;
     frame.activation = &none;
     frame.limit = kDefaultCostLimit;
+    frame.strict_presence = !env_.kubernetes_restrictions;
     Value v = call.Eval(frame);
     if (!v.IsError()) return v;
     std::string_view msg = v.error_message();
-    if (kValidated.count(fn) || msg.starts_with("no such overload")) {
-      Fail(e, std::string(msg));
+    if (msg.starts_with("no such overload")) {
+      Fail(e, NoMatchingOverload(e, fn, target, msg));
     }
+    // cel-go's duration and timestamp literal validators, at the literal.
+    if (!target && (fn == "duration" || fn == "timestamp") &&
+        e.args.size() == 1 && e.args[0]->kind == Expr::Kind::kConst) {
+      Fail(*e.args[0], "invalid " + fn + " argument");
+    }
+    if (kValidated.count(fn)) Fail(e, std::string(msg));
     return std::nullopt;
+  }
+
+  // cel-go's checker wording, "found no matching overload for 'isQuantity'
+  // applied to '(list(int))'" ('string.(int)' for a method), when every
+  // argument's type is evident; otherwise `fallback`.
+  std::string NoMatchingOverload(const Expr& e, const std::string& fn,
+                                 const Expr* target, std::string_view fallback) {
+    std::string signature = "(";
+    if (target) {
+      auto t = types_.Of(*target);
+      if (!t) return std::string(fallback);
+      signature = *t + ".(";
+    }
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      auto t = types_.Of(*e.args[i]);
+      if (!t) return std::string(fallback);
+      signature += (i ? ", " : "") + *t;
+    }
+    return "found no matching overload for '" + fn.substr(0, fn.find('@')) +
+           "' applied to '" + signature + ")'";
+  }
+
+  // cel-go's format() validator, which Kubernetes runs at compile time:
+  // with a literal format string and a list literal of arguments, a bad
+  // clause, too few or too many arguments, or an argument whose evident
+  // type the clause does not take is a compile error.
+  void CheckFormatCall(const Expr& e, const Expr& target) {
+    if (target.kind != Expr::Kind::kConst ||
+        target.value.kind() != Value::Kind::kString || e.args.size() != 1 ||
+        e.args[0]->kind != Expr::Kind::kList) {
+      return;
+    }
+    const auto& elems = e.args[0]->args;
+    const Expr* culprit = &e;
+    size_t clauses = 0;
+    std::string scratch;
+    std::string error = internal::WalkFormat(
+        target.value.string_value(), elems.size(),
+        [&](const internal::FormatClause& c, std::string*) {
+          const Expr& arg = *elems[c.arg_index];
+          auto type = types_.Of(arg);
+          std::string why =
+              type ? internal::FormatArgumentError(
+                         c.verb, type->substr(0, type->find('(')),
+                         env_.strings_version >= 4)
+                   : "";
+          if (!why.empty()) culprit = &arg;
+          return why;
+        },
+        &scratch, &clauses, /*checking=*/true);
+    if (!error.empty()) Fail(*culprit, error);
+    if (clauses < elems.size()) {
+      Fail(e, "too many arguments supplied to string.format (expected " +
+                  std::to_string(clauses) + ", got " +
+                  std::to_string(elems.size()) + ")");
+    }
   }
 
   static bool IsLiteral(const Expr& e) {
@@ -398,11 +491,13 @@ class Planner {
 
 class CompiledProgram : public Program {
  public:
-  CompiledProgram(std::string source, NodePtr root, int slots, uint64_t limit)
+  CompiledProgram(std::string source, NodePtr root, int slots, uint64_t limit,
+                  bool strict_presence)
       : source_(std::move(source)),
         root_(std::move(root)),
         slots_(slots),
-        limit_(limit) {}
+        limit_(limit),
+        strict_presence_(strict_presence) {}
 
   Value Eval(const Activation& activation, EvalStats* stats) const override {
     constexpr int kInlineSlots = 8;
@@ -417,6 +512,7 @@ class CompiledProgram : public Program {
     frame.activation = &activation;
     frame.locals = locals;
     frame.limit = limit_;
+    frame.strict_presence = strict_presence_;
     Value v = root_->Eval(frame);
     if (frame.exhausted) v = internal::CostExceeded();
     if (stats) stats->cost = frame.cost;
@@ -430,14 +526,16 @@ class CompiledProgram : public Program {
   NodePtr root_;
   int slots_;
   uint64_t limit_;
+  bool strict_presence_;
 };
 
 }  // namespace
 
 Env Env::Admission() {
   Env env;
-  env.variables = {"object", "oldObject", "request", "params",
-                   "namespaceObject", "variables"};
+  env.variables = {"object",    "oldObject", "request",
+                   "params",    "namespaceObject", "variables",
+                   "authorizer", "authorizer.requestResource"};
   return env;
 }
 
@@ -485,7 +583,7 @@ Result<std::shared_ptr<const Program>> Compile(std::string_view expression,
     NodePtr root = planner.Plan(**ast);
     return std::shared_ptr<const Program>(std::make_shared<CompiledProgram>(
         std::string(expression), std::move(root), planner.max_slots(),
-        env.cost_limit));
+        env.cost_limit, !env.kubernetes_restrictions));
   } catch (const CompileError& e) {
     return Status::InvalidArgument(
         FormatSyntaxError(expression, e.position, e.message));

@@ -45,7 +45,8 @@ const FunctionRegistry& BuiltinFunctions() {
                     RegisterQuantityLibrary, RegisterNetworkLibrary,
                     RegisterSemverLibrary, RegisterUrlLibrary,
                     RegisterOptionalLibrary, RegisterMutationLibrary,
-                    RegisterFormatLibrary, RegisterStringFormatLibrary}) {
+                    RegisterFormatLibrary, RegisterStringFormatLibrary,
+                    RegisterAuthzLibrary}) {
       (void)fn(*r);
     }
     return r;

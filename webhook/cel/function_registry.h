@@ -82,6 +82,12 @@ Status RegisterSetsLibrary(FunctionRegistry& r);
 Status RegisterFormatLibrary(FunctionRegistry& r);
 Status RegisterStringFormatLibrary(FunctionRegistry& r);
 Status RegisterMutationLibrary(FunctionRegistry& r);
+Status RegisterAuthzLibrary(FunctionRegistry& r);
+
+// The values of `authorizer` and `authorizer.requestResource` (lib/authz.cc):
+// builders whose checks evaluate to an error, there being no authorizer.
+Value OfflineAuthorizer();
+Value OfflineRequestResource();
 
 // "no such overload: name(int, string)"
 Value NoSuchOverload(std::string_view name, std::span<const Value> args);

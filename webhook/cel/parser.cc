@@ -502,7 +502,8 @@ class Parser {
     }
     if (fn == "bind" && n == 3 && target->kind == Expr::Kind::kIdent &&
         target->name == "cel") {
-      auto c = NewExpr(Expr::Kind::kComprehension, pos);
+      // At `cel`, where cel-go reports it when bindings are not enabled.
+      auto c = NewExpr(Expr::Kind::kComprehension, target->position);
       c->macro = MacroKind::kBind;
       c->iter_var = IterVar(args[0]);
       c->operand = std::move(args[1]);

@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "webhook/cli/commands.h"
+#include "webhook/cli/repo_config.h"
 #include "webhook/cli/validator_flags.h"
 #include "webhook/core/field_path.h"
 #include "webhook/manifest/file_walker.h"
@@ -34,6 +35,7 @@ struct CheckFlags {
   std::string output = "text";
   bool mutate = false;
   ValidatorFlags validator;
+  RepoConfigFlags config;
   std::string namespace_object;
   std::string operation = "CREATE";
   std::string old_file;
@@ -104,6 +106,15 @@ void SetAdmission(const CheckContext& ctx, Resource* r) {
       {"dryRun", true}};
 }
 
+// metadata.uid when it is a string (objects dumped from a cluster have one).
+const nlohmann::json* UidOf(const nlohmann::json& object) {
+  if (!object.is_object()) return nullptr;
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return nullptr;
+  auto uid = meta->find("uid");
+  return uid != meta->end() && uid->is_string() ? &*uid : nullptr;
+}
+
 report::DocumentRecord CheckEntry(const CheckContext& ctx,
                                   manifest::ManifestEntry entry,
                                   std::string* yaml) {
@@ -116,6 +127,7 @@ report::DocumentRecord CheckEntry(const CheckContext& ctx,
   rec.kind = r.kind();
   rec.namespace_name = r.namespace_name();
   rec.name = r.name();
+  if (const nlohmann::json* uid = UidOf(r.object)) rec.uid = *uid;
   if (!entry.error.ok()) {
     rec.outcome = report::Outcome::kError;
     rec.allowed = false;
@@ -281,13 +293,16 @@ void ReportSkippedPolicies(const Validator& validator) {
                "(--skip-invalid-policies); they were not enforced\n";
 }
 
-int RunCheck(const CheckFlags& flags) {
+int RunCheck(const CLI::App& cmd, CheckFlags flags) {
   auto fail = [](const Status& s) {
     std::cerr << "rayguard check: " << s.message() << "\n";
     return 2;
   };
   Result<report::Format> format = report::ParseFormat(flags.output);
   if (!format.ok()) return fail(format.status());
+  Result<std::optional<RepoConfig>> config = ResolveRepoConfig(flags.config);
+  if (!config.ok()) return fail(config.status());
+  if (*config) ApplyRepoConfig(**config, cmd, &flags.validator);
   Result<ValidatorOptions> options = BuildValidatorOptions(flags.validator);
   if (!options.ok()) return fail(options.status());
   spdlog::set_default_logger(spdlog::stderr_logger_mt("rayguard"));
@@ -317,6 +332,7 @@ int RunCheck(const CheckFlags& flags) {
   ropts.color = UseColor(flags.color, yaml_out ? stderr : stdout);
   ropts.tool_version = RAYGUARD_VERSION;
   ropts.describe_rule = DescribeRule;
+  if (*config) ropts.config_file = (*config)->path;
   auto reporter = report::NewReporter(*format, report_stream, ropts);
   bool denied = false, errors = false;
   const unsigned jobs =
@@ -338,13 +354,21 @@ void AddCheckCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<CheckFlags>();
   CLI::App* cmd = app.add_subcommand(
       "check", "Check manifests offline (files, directories, - for stdin)");
+  std::vector<std::string> formats;
+  for (const report::FormatInfo& f : report::Formats()) {
+    formats.emplace_back(f.name);
+  }
   cmd->add_option("-o,--output", flags->output,
-                  "Report format: text, json, junit, sarif or github")
-      ->check(CLI::IsMember({"text", "json", "junit", "sarif", "github"}));
+                  "Report format: " + report::FormatNameList())
+      ->check(CLI::IsMember(formats));
   cmd->add_flag("--mutate", flags->mutate,
                 "Apply mutations; print the mutated YAML (text) or the patch "
                 "per document (json)");
+  // Unknown fields are errors by default, as in `kubectl apply`: a typo
+  // that CI let through would fail at deploy time.
+  flags->validator.strict = true;
   AddValidatorFlags(cmd, &flags->validator);
+  AddRepoConfigFlags(cmd, &flags->config);
   cmd->add_option("--namespace-object", flags->namespace_object,
                   "Namespace object (YAML) for policies' namespaceObject");
   cmd->add_option("--operation", flags->operation, "CREATE or UPDATE")
@@ -359,7 +383,8 @@ void AddCheckCommand(CLI::App& app, int* exit_code) {
                   "Parallel workers (default: one per core)");
   cmd->add_option("paths", flags->paths, "Files, directories or -")
       ->required();
-  cmd->callback([flags, exit_code] { *exit_code = RunCheck(*flags); });
+  cmd->callback(
+      [cmd, flags, exit_code] { *exit_code = RunCheck(*cmd, *flags); });
 }
 
 const CommandRegistration kCheck(20, AddCheckCommand);

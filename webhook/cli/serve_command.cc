@@ -18,11 +18,13 @@ namespace {
 struct ServeFlags {
   std::string config;
   std::string listen, tls_cert, tls_key, client_ca;
+  std::vector<std::string> client_allowed_names;
   ValidatorFlags validator;
   std::string log_format, watch_interval, shutdown_delay, shutdown_grace;
   std::string request_timeout;
   std::size_t max_body_bytes = 0;
   int threads = 0;
+  bool ratcheting = true;
 };
 
 // Applies the flags the user gave on top of *config. Returns a usage error.
@@ -33,11 +35,15 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
   if (given("--tls-cert")) config->tls.cert_file = f.tls_cert;
   if (given("--tls-key")) config->tls.key_file = f.tls_key;
   if (given("--client-ca")) config->tls.client_ca_file = f.client_ca;
+  if (given("--client-allowed-names")) {
+    config->tls.client_allowed_names = f.client_allowed_names;
+  }
   if (given("--schemas")) config->schemas_dir = f.validator.schemas;
   if (given("--policies")) config->policy_dirs = f.validator.policies;
   if (given("--params")) config->params_dir = f.validator.params;
-  if (given("--strict")) config->strict = true;
+  if (given("--strict")) config->strict = f.validator.strict;
   if (given("--skip-invalid-policies")) config->skip_invalid_policies = true;
+  if (given("--ratcheting")) config->ratcheting = f.ratcheting;
   if (given("--log-format")) config->log_format = f.log_format;
   if (given("--max-body-bytes")) config->max_body_bytes = f.max_body_bytes;
   if (given("--threads")) config->threads = f.threads;
@@ -60,7 +66,7 @@ Status ApplyFlags(const CLI::App& cmd, const ServeFlags& f,
     if (!d.ok()) return d.status().WithPrefix(name);
     *target.second = *d;
   }
-  UseBundledDefaults(&config->schemas_dir, &config->policy_dirs);
+  UseBundledSchemas(&config->schemas_dir);
   return Status::Ok();
 }
 
@@ -92,11 +98,10 @@ int RunServe(const CLI::App& cmd, const ServeFlags& flags) {
   // after 25 ms, by which time a worker has usually gone idle and nothing
   // would run the delayed decommit; throughput under load is the same.
   mi_option_set(mi_option_decommit_delay, 0);
-  // Each of the (64) workers has its own mimalloc heap, which keeps the
-  // free memory of the connections it served. Without collecting it, RSS
-  // climbed for as long as new connections kept landing on workers that
-  // had not yet reached their high-water mark. Connections from the API
-  // server are long-lived keep-alives, so this runs rarely.
+  // Each worker has its own mimalloc heap, which keeps the free memory of
+  // the requests it judged. After a large one (over 1 MiB, rare from the
+  // API server) it is handed back, so RSS does not keep the high-water
+  // mark of every worker.
   return server::Serve(config, [] { mi_collect(false); });
 #else
   return server::Serve(config);
@@ -116,14 +121,23 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--tls-key", flags->tls_key,
                   "PEM private key; reloaded on change");
   cmd->add_option("--client-ca", flags->client_ca,
-                  "PEM CA bundle: require client certificates signed by it");
+                  "PEM CA bundle: /validate, /mutate and /metrics need a "
+                  "client certificate signed by it (probes do not)");
+  cmd->add_option("--client-allowed-names", flags->client_allowed_names,
+                  "With --client-ca: client certificate common names "
+                  "allowed (comma-separated; default any)")
+      ->delimiter(',');
   AddValidatorFlags(cmd, &flags->validator);
+  cmd->add_flag("--ratcheting", flags->ratcheting,
+                "On UPDATE, schema and KubeRay rule errors the stored object "
+                "already had are warnings (default true; --ratcheting=false "
+                "judges every update as a new object)");
   cmd->add_option("--log-format", flags->log_format, "text (default) or json");
   cmd->add_option("--max-body-bytes", flags->max_body_bytes,
                   "Largest request body accepted (default 3145728)");
   cmd->add_option("--threads", flags->threads,
-                  "Worker threads; each open connection holds one "
-                  "(default 64)");
+                  "Threads that judge reviews (default: one per CPU); "
+                  "connections do not hold them");
   cmd->add_option("--request-timeout", flags->request_timeout,
                   "Seconds a TLS handshake, or a request from its first "
                   "byte to its answer, may take (default 10)");

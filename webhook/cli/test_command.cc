@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "webhook/cli/commands.h"
+#include "webhook/cli/repo_config.h"
 #include "webhook/cli/validator_flags.h"
 #include "webhook/mutation/json_patch.h"
 #include "webhook/mutation/mutation_layer.h"
@@ -112,8 +113,8 @@ void WriteJunit(const std::vector<CaseOutcome>& cases, std::ostream& out) {
 
 // The test's MutatingAdmissionPolicies, merged with the bundled schemas'
 // list and map types as the webhook does.
-policy::MutationLoader BundledMutationLoader() {
-  return [schemas = FindBundled("schemas")](
+policy::MutationLoader BundledMutationLoader(const std::string& schemas_dir) {
+  return [schemas = schemas_dir](
              const std::vector<std::string>& policy_paths,
              const std::vector<std::string>& param_paths)
              -> Result<std::unique_ptr<const MutatingLayer>> {
@@ -132,12 +133,24 @@ void AddTestCommand(CLI::App& app, int* exit_code) {
       "Run policy unit tests (PolicyTest YAML, see policies/README.md)");
   auto format = std::make_shared<std::string>("text");
   auto paths = std::make_shared<std::vector<std::string>>();
+  auto config_flags = std::make_shared<RepoConfigFlags>();
   cmd->add_option("-o,--output", *format, "Output format")
       ->check(CLI::IsMember({"text", "json", "junit"}));
+  AddRepoConfigFlags(cmd, config_flags.get());
   cmd->add_option("paths", *paths, "Test files or directories")->required();
-  cmd->callback([exit_code, format, paths] {
-    auto cases = policy::RunPolicyTests(*paths, BundledMutationLoader(),
-                                        FindBundled("schemas"));
+  cmd->callback([exit_code, format, paths, config_flags] {
+    // Each test names its own policies; of the repository's config, the
+    // schemas apply (and a malformed file is reported, as for `check`).
+    auto config = ResolveRepoConfig(*config_flags);
+    if (!config.ok()) {
+      std::cerr << "rayguard test: " << config.status().message() << "\n";
+      *exit_code = 2;
+      return;
+    }
+    std::string schemas = FindBundled("schemas");
+    if (*config && (*config)->schemas) schemas = *(*config)->schemas;
+    auto cases = policy::RunPolicyTests(*paths, BundledMutationLoader(schemas),
+                                        schemas);
     if (!cases.ok()) {
       std::cerr << "rayguard test: " << cases.status().message() << "\n";
       *exit_code = 2;

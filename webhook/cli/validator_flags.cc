@@ -10,14 +10,23 @@ namespace rayguard::cli {
 void AddValidatorFlags(CLI::App* cmd, ValidatorFlags* flags) {
   cmd->add_option("--schemas", flags->schemas,
                   "JSON Schema directory (default: the bundled schemas/)");
+  // One directory per --policies (repeat the flag for several), so that
+  // `check --policies p/ a.yaml b.yaml` checks both files rather than
+  // taking them for policy directories.
   cmd->add_option("--policies", flags->policies,
-                  "Policy directory; repeatable (default: the bundled "
-                  "policies/)");
+                  "Policy directory; repeatable (default: none; the bundled "
+                  "library is policies/)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--params", flags->params,
                   "Param objects directory (replaces each policies/params/)");
   cmd->add_option("--feature-gates", flags->feature_gates,
                   "KubeRay feature gates: Name=true,Other=false");
-  cmd->add_flag("--strict", flags->strict, "Unknown fields are errors");
+  cmd->add_flag("--strict", flags->strict,
+                std::string("Unknown fields are errors; --strict=false makes "
+                            "them warnings (default: ") +
+                    (flags->strict ? "true" : "false") + ")");
   cmd->add_flag("--skip-invalid-policies", flags->skip_invalid_policies,
                 "Leave out policies and bindings that do not load (each is "
                 "logged) instead of refusing to start");
@@ -44,14 +53,8 @@ std::string FindBundled(std::string_view name) {
   return is_dir(name) ? std::string(name) : "";
 }
 
-void UseBundledDefaults(std::string* schemas_dir,
-                        std::vector<std::string>* policy_dirs) {
+void UseBundledSchemas(std::string* schemas_dir) {
   if (schemas_dir->empty()) *schemas_dir = FindBundled("schemas");
-  if (policy_dirs->empty()) {
-    if (std::string dir = FindBundled("policies"); !dir.empty()) {
-      policy_dirs->push_back(std::move(dir));
-    }
-  }
 }
 
 Result<std::map<std::string, bool>> ParseFeatureGateFlag(
@@ -64,8 +67,9 @@ Result<ValidatorOptions> BuildValidatorOptions(const ValidatorFlags& flags) {
   ValidatorOptions o;
   o.schemas_dir = flags.schemas;
   o.policy_dirs = flags.policies;
-  UseBundledDefaults(&o.schemas_dir, &o.policy_dirs);
+  UseBundledSchemas(&o.schemas_dir);
   o.params_dir = flags.params;
+  o.rule_overrides = flags.rule_overrides;
   o.strict = flags.strict;
   o.skip_invalid_policies = flags.skip_invalid_policies;
   auto gates = ParseFeatureGateFlag(flags.feature_gates);

@@ -1,5 +1,7 @@
 #include "webhook/core/field_error.h"
 
+#include "webhook/core/redaction.h"
+
 namespace rayguard::field_error {
 namespace {
 
@@ -15,9 +17,9 @@ Finding Make(std::string_view rule, const FieldPath& path, const char* type,
   return f;
 }
 
-std::string ValuePart(const nlohmann::json& value) {
+std::string ValuePart(const FieldPath& path, const nlohmann::json& value) {
   if (value.is_discarded()) return "";
-  return RenderValue(value) + ": ";
+  return RenderValueAt(path, value) + ": ";
 }
 
 }  // namespace
@@ -33,10 +35,16 @@ std::string RenderValue(const nlohmann::json& value) {
   return text;
 }
 
+std::string RenderValueAt(const FieldPath& path, const nlohmann::json& value) {
+  if (value.is_discarded()) return RenderValue(value);
+  if (redaction::IsSecretPath(path.str())) return redaction::Describe(value);
+  return RenderValue(redaction::Shown(path.str(), value));
+}
+
 Finding Invalid(std::string_view rule, const FieldPath& path,
                 const nlohmann::json& value, std::string_view detail) {
   return Make(rule, path, "Invalid",
-              "Invalid value: " + ValuePart(value) + std::string(detail));
+              "Invalid value: " + ValuePart(path, value) + std::string(detail));
 }
 
 Finding Required(std::string_view rule, const FieldPath& path,
@@ -49,7 +57,7 @@ Finding Required(std::string_view rule, const FieldPath& path,
 Finding NotSupported(std::string_view rule, const FieldPath& path,
                      const nlohmann::json& value,
                      const std::vector<std::string>& supported) {
-  std::string m = "Unsupported value: " + RenderValue(value);
+  std::string m = "Unsupported value: " + RenderValueAt(path, value);
   if (!supported.empty()) {
     m += ": supported values: ";
     for (std::size_t i = 0; i < supported.size(); ++i) {
@@ -62,7 +70,8 @@ Finding NotSupported(std::string_view rule, const FieldPath& path,
 
 Finding Duplicate(std::string_view rule, const FieldPath& path,
                   const nlohmann::json& value) {
-  return Make(rule, path, "Duplicate", "Duplicate value: " + RenderValue(value));
+  return Make(rule, path, "Duplicate",
+              "Duplicate value: " + RenderValueAt(path, value));
 }
 
 Finding Forbidden(std::string_view rule, const FieldPath& path,
@@ -87,7 +96,7 @@ Finding TooMany(std::string_view rule, const FieldPath& path,
 Finding TypeInvalid(std::string_view rule, const FieldPath& path,
                     const nlohmann::json& value, std::string_view detail) {
   return Make(rule, path, "TypeInvalid",
-              "Invalid value: " + ValuePart(value) + std::string(detail));
+              "Invalid value: " + ValuePart(path, value) + std::string(detail));
 }
 
 }  // namespace rayguard::field_error

@@ -16,7 +16,9 @@ namespace rayguard {
 // Builders for Findings worded like Kubernetes' field.Error. Each returns an
 // error-severity Finding with `rule` set; the caller may change severity.
 // Values are rendered as Kubernetes does (strings quoted, numbers bare) and
-// truncated; pass kOmitted for a value that must never be echoed (secrets).
+// truncated. A value at a path that may hold a credential (see
+// redaction::IsSecretPath) is shown as its type and length only; pass
+// kOmitted for a value not worth showing at all.
 namespace field_error {
 
 inline const nlohmann::json kOmitted = nlohmann::json::value_t::discarded;
@@ -49,7 +51,12 @@ Finding TypeInvalid(std::string_view rule, const FieldPath& path,
 
 // Kubernetes-style rendering of a value: "abc" quoted, 5 bare, objects and
 // arrays as compact JSON, anything over 80 characters cut with "...".
+// No redaction: only for values known not to be secret.
 std::string RenderValue(const nlohmann::json& value);
+
+// RenderValue of the value found at `path`, secrets redacted as the
+// builders above redact them. Use this whenever a message quotes a value.
+std::string RenderValueAt(const FieldPath& path, const nlohmann::json& value);
 
 }  // namespace field_error
 }  // namespace rayguard

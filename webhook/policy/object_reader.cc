@@ -78,14 +78,7 @@ std::string ObjectReader::Enum(const Loc& loc,
 }
 
 std::string ObjectReader::Expression(const Loc& loc, bool required) {
-  std::string e = required ? RequiredString(loc) : String(loc);
-  if (UsesAuthorizer(e)) {
-    Error(loc,
-          "Forbidden: the `authorizer` variable is not supported: "
-          "rayguard evaluates policies without an API server to ask "
-          "for authorization decisions");
-  }
-  return e;
+  return required ? RequiredString(loc) : String(loc);
 }
 
 void ObjectReader::ForEach(const Loc& loc,

@@ -53,7 +53,7 @@ class ObjectReader {
   // A string from `allowed`, or `fallback` when absent.
   std::string Enum(const Loc& loc, const std::set<std::string>& allowed,
                    const std::string& fallback);
-  // A CEL expression; rejects `authorizer`, which offline evaluation lacks.
+  // A CEL expression (compiled later, by the policy engine).
   std::string Expression(const Loc& loc, bool required);
   // Calls fn for each element of the list at `loc` (absent: none).
   void ForEach(const Loc& loc, const std::function<void(const Loc&)>& fn);

@@ -363,36 +363,6 @@ void ReadPolicyDirs(const std::vector<std::string>& dirs, PolicyObjects* out,
   }
 }
 
-bool UsesAuthorizer(const std::string& expression) {
-  static const std::string kWord = "authorizer";
-  char quote = 0;
-  for (std::size_t i = 0; i < expression.size(); ++i) {
-    char c = expression[i];
-    if (quote != 0) {
-      if (c == '\\')
-        ++i;
-      else if (c == quote)
-        quote = 0;
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      quote = c;
-      continue;
-    }
-    if (expression.compare(i, kWord.size(), kWord) != 0) continue;
-    bool start =
-        i == 0 ||
-        !(std::isalnum(static_cast<unsigned char>(expression[i - 1])) ||
-          expression[i - 1] == '_' || expression[i - 1] == '.');
-    std::size_t e = i + kWord.size();
-    bool end = e >= expression.size() ||
-               !(std::isalnum(static_cast<unsigned char>(expression[e])) ||
-                 expression[e] == '_');
-    if (start && end) return true;
-  }
-  return false;
-}
-
 // The spec readers the mutating policy loader shares (spec_reader.h).
 
 LabelSelector ReadLabelSelector(ObjectReader& r, const Loc& loc) {

@@ -34,7 +34,7 @@ struct PolicyObjects {
 // Turns the documents of one file into typed policies and bindings with the
 // API server's defaults (failurePolicy Fail, matchPolicy Equivalent, scope
 // *). An object that breaks the API's validation (missing or mistyped
-// fields, unknown fields, bad enum values, `authorizer` in an expression) is
+// fields, unknown fields, bad enum values) is
 // left out and explained in *errors, one entry per fault. Documents outside
 // admissionregistration.k8s.io and the MutatingAdmissionPolicy kinds are
 // skipped; any other admissionregistration kind or version is an error. CEL
@@ -48,10 +48,6 @@ void ParsePolicyDocuments(const std::string& file,
 // DESIGN.md) into *out. Unreadable or unparsable files become errors.
 void ReadPolicyDirs(const std::vector<std::string>& dirs, PolicyObjects* out,
                     std::vector<LoadError>* errors);
-
-// True when `expression` refers to the `authorizer` variable (outside string
-// literals), which offline evaluation cannot provide.
-bool UsesAuthorizer(const std::string& expression);
 
 }  // namespace rayguard::policy
 

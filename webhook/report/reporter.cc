@@ -31,15 +31,35 @@ std::string LocationString(const std::string& file,
   return out;
 }
 
+const std::vector<FormatInfo>& Formats() {
+  static const std::vector<FormatInfo> formats = {
+      {Format::kText, "text", "txt"},
+      {Format::kJson, "json", "json"},
+      {Format::kJunit, "junit", "xml"},
+      {Format::kSarif, "sarif", "sarif"},
+      {Format::kGithub, "github", "txt"},
+      {Format::kOpenReports, "openreports", "yaml"},
+  };
+  return formats;
+}
+
+std::string FormatNameList() {
+  std::string out;
+  const std::vector<FormatInfo>& formats = Formats();
+  for (std::size_t i = 0; i < formats.size(); ++i) {
+    if (i > 0) out += i + 1 == formats.size() ? " or " : ", ";
+    out += formats[i].name;
+  }
+  return out;
+}
+
 Result<Format> ParseFormat(std::string_view name) {
-  if (name == "text") return Format::kText;
-  if (name == "json") return Format::kJson;
-  if (name == "junit") return Format::kJunit;
-  if (name == "sarif") return Format::kSarif;
-  if (name == "github") return Format::kGithub;
+  for (const FormatInfo& f : Formats()) {
+    if (f.name == name) return f.format;
+  }
   return Status::InvalidArgument("unknown output format \"" +
-                                 std::string(name) +
-                                 "\" (want text, json, junit, sarif or github)");
+                                 std::string(name) + "\" (want " +
+                                 FormatNameList() + ")");
 }
 
 std::unique_ptr<Reporter> NewReporter(Format format, std::ostream& out,
@@ -55,6 +75,8 @@ std::unique_ptr<Reporter> NewReporter(Format format, std::ostream& out,
       return NewSarifReporter(out, options);
     case Format::kGithub:
       return NewGithubReporter(out);
+    case Format::kOpenReports:
+      return NewOpenReportsReporter(out);
   }
   return NewTextReporter(out, options);
 }

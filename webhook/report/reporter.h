@@ -30,6 +30,7 @@ struct DocumentRecord {
   int document = 0;
   int item = -1;  // index within a List document, or -1
   std::string api_version, kind, namespace_name, name;
+  std::string uid;  // metadata.uid: set on objects read from a cluster
   Outcome outcome = Outcome::kChecked;
   // kChecked: false when any finding denies (or any warning does, with
   // --warnings-as-errors). Always false for kError.
@@ -59,6 +60,9 @@ struct ReporterOptions {
   std::string tool_version;    // SARIF driver version
   // One-line description of a rule id, or "" if unknown (SARIF rules).
   std::function<std::string(const std::string&)> describe_rule;
+  // The repository config file the run used, named in the text summary;
+  // empty when none was.
+  std::string config_file;
 };
 
 // Writes a check's results in one format. Streaming formats print in Write;
@@ -76,9 +80,23 @@ class Reporter {
 std::string LocationString(const std::string& file,
                            const std::optional<SourcePosition>& pos);
 
-enum class Format { kText, kJson, kJunit, kSarif, kGithub };
+enum class Format { kText, kJson, kJunit, kSarif, kGithub, kOpenReports };
 
-// "text", "json", "junit", "sarif" or "github"; InvalidArgument otherwise.
+// One report format as users name it: `check -o <name>`, its help text and
+// the tests all read this table, so a format is added in one place.
+struct FormatInfo {
+  Format format;
+  std::string_view name;       // the -o value
+  std::string_view extension;  // the usual file suffix of a saved report
+};
+
+// Every format, in the order help text lists them.
+const std::vector<FormatInfo>& Formats();
+
+// The names of Formats(), as "text, json, ... or openreports".
+std::string FormatNameList();
+
+// A name of Formats(); InvalidArgument naming the valid ones otherwise.
 Result<Format> ParseFormat(std::string_view name);
 
 // The reporter for `format`, writing to `out` (which must outlive it).
@@ -92,6 +110,7 @@ std::unique_ptr<Reporter> NewJunitReporter(std::ostream& out);
 std::unique_ptr<Reporter> NewSarifReporter(std::ostream& out,
                                            const ReporterOptions& options);
 std::unique_ptr<Reporter> NewGithubReporter(std::ostream& out);
+std::unique_ptr<Reporter> NewOpenReportsReporter(std::ostream& out);
 
 }  // namespace rayguard::report
 

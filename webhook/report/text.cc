@@ -24,7 +24,7 @@ std::string Plural(int n, const std::string& word) {
 class TextReporter : public Reporter {
  public:
   TextReporter(std::ostream& out, const ReporterOptions& options)
-      : out_(out), color_(options.color) {}
+      : out_(out), color_(options.color), config_file_(options.config_file) {}
 
   void Write(const DocumentRecord& record) override {
     summary_.Add(record);
@@ -51,6 +51,10 @@ class TextReporter : public Reporter {
          << s.denied << " denied, " << s.skipped << " skipped, "
          << Plural(s.errors, "error") << ", " << Plural(s.warnings, "warning")
          << "\n";
+    // Which policies applied depends on the file; a CI log should say so.
+    if (!config_file_.empty()) {
+      out_ << Paint(kBold, "Config:") << " " << config_file_ << "\n";
+    }
     out_.flush();
   }
 
@@ -69,6 +73,7 @@ class TextReporter : public Reporter {
 
   std::ostream& out_;
   bool color_;
+  std::string config_file_;
   Summary summary_;
 };
 

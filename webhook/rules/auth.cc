@@ -86,7 +86,7 @@ void CheckK8sTokenKind(const ClusterSpec& c, const RuleContext&,
 }  // namespace
 
 std::vector<Rule> AuthRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/auth-token-ray-version", kAll,
        "authOptions.mode token needs rayVersion 2.52.0 or later", "",
@@ -102,7 +102,7 @@ std::vector<Rule> AuthRules() {
        "authOptions.enableK8sTokenAuth needs authOptions.mode token", "",
        internal::OnEachClusterSpec<CheckK8sTokenMode>},
       {"kuberay/auth-k8s-token-kind",
-       {"RayJob", "RayService"},
+       {"RayJob", "RayService", "RayCronJob"},
        "Kubernetes token auth is for RayClusters only (not RayJob or "
        "RayService)",
        "",

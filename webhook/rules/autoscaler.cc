@@ -69,6 +69,32 @@ void CheckV2RestartPolicy(const ClusterSpec& c, const RuleContext&,
   });
 }
 
+// The operator accepts this but records a Warning Event on every reconcile,
+// so it is a warning here too. Only an explicit `version: v1` counts, as
+// upstream (IsAutoscalingV1Enabled).
+void CheckV1RestartPolicy(const ClusterSpec& c, const RuleContext&,
+                          Findings* out) {
+  if (!internal::AutoscalingEnabled(c.spec) ||
+      internal::String(
+          internal::At(&c.spec, {"autoscalerOptions", "version"})) != "v1") {
+    return;
+  }
+  internal::ForEachWorkerGroup(c, [&](const Group& g) {
+    std::string policy = internal::String(
+        internal::At(&g.group, {"template", "spec", "restartPolicy"}));
+    if (policy.empty() || policy == "Never") return;
+    Finding f = field_error::NotSupported(
+        "kuberay/autoscaler-v1-restart-policy",
+        g.path.Child("template").Child("spec").Child("restartPolicy"), policy,
+        {"Never"});
+    f.severity = Severity::kWarning;
+    f.message +=
+        " (KubeRay warns: with autoscaler v1, a worker restartPolicy should "
+        "be Never or unset)";
+    out->push_back(std::move(f));
+  });
+}
+
 void CheckIdleTimeout(const ClusterSpec& c, const RuleContext&, Findings* out) {
   auto timeout = internal::Integer(
       internal::At(&c.spec, {"autoscalerOptions", "idleTimeoutSeconds"}));
@@ -93,7 +119,7 @@ void CheckManagedEnv(const ClusterSpec& c, const RuleContext&, Findings* out) {
 }  // namespace
 
 std::vector<Rule> AutoscalerRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/autoscaler-v2-env-without-autoscaling", kAll,
        "RAY_enable_autoscaler_v2=1|true in the head container needs "
@@ -107,6 +133,10 @@ std::vector<Rule> AutoscalerRules() {
        "with autoscaler v2, head and worker pods use restartPolicy Never (or "
        "leave it unset)",
        "", internal::OnEachClusterSpec<CheckV2RestartPolicy>},
+      {"kuberay/autoscaler-v1-restart-policy", kAll,
+       "warning: with autoscaler v1, worker pods use restartPolicy Never (or "
+       "leave it unset)",
+       "", internal::OnEachClusterSpec<CheckV1RestartPolicy>},
       {"kuberay/autoscaler-idle-timeout", kAll,
        "autoscalerOptions.idleTimeoutSeconds is >= 0", "",
        internal::OnEachClusterSpec<CheckIdleTimeout>},

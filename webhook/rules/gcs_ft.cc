@@ -13,6 +13,13 @@ using internal::Member;
 
 constexpr char kFtAnnotation[] = "ray.io/ft-enabled";
 constexpr char kStorageNsAnnotation[] = "ray.io/external-storage-namespace";
+// What KubeRay v1.7.0 adds to the head pod for the embedded rocksdb backend
+// (utils/constant.go: RAY_GCS_STORAGE, RAY_GCS_STORAGE_PATH,
+// GCSStorageVolumeName, GCSStorageMountPath).
+constexpr const char* kRocksDbEnv[] = {"RAY_gcs_storage",
+                                       "RAY_gcs_storage_path"};
+constexpr char kStorageVolume[] = "gcs-storage";
+constexpr char kStorageMountPath[] = "/data/gcs";
 
 const json* Options(const ClusterSpec& c) {
   return Member(&c.spec, "gcsFaultToleranceOptions");
@@ -173,13 +180,52 @@ void CheckRocksDbStorageClaim(const ClusterSpec& c, const RuleContext&,
 void CheckRocksDbManagedEnv(const ClusterSpec& c, const RuleContext&,
                             Findings* out) {
   if (Options(c) == nullptr || !IsRocksDb(c)) return;
-  for (const char* name : {"RAY_GCS_STORAGE", "RAY_GCS_STORAGE_PATH"}) {
+  for (const char* name : kRocksDbEnv) {
     ForbidHeadEnv(
         c, "kuberay/gcs-ft-rocksdb-managed-env", name,
         std::string(name) +
             " is managed by KubeRay when the embedded rocksdb backend "
             "is used",
         out);
+  }
+}
+
+// The head Ray container's mounts and the head pod's volumes may not take
+// the name or path KubeRay uses for the rocksdb store.
+void CheckRocksDbManagedVolume(const ClusterSpec& c, const RuleContext&,
+                               Findings* out) {
+  constexpr char kRule[] = "kuberay/gcs-ft-rocksdb-managed-volume";
+  if (Options(c) == nullptr || !IsRocksDb(c)) return;
+  const json& mounts = internal::ArrayOrEmpty(
+      Member(internal::HeadContainer(c), "volumeMounts"));
+  FieldPath mounts_path = internal::HeadContainerPath(c).Child("volumeMounts");
+  for (std::size_t i = 0; i < mounts.size(); ++i) {
+    std::string name = internal::String(Member(&mounts[i], "name"));
+    std::string path = internal::String(Member(&mounts[i], "mountPath"));
+    if (path == kStorageMountPath) {
+      out->push_back(field_error::Invalid(
+          kRule, mounts_path.Index(i).Child("mountPath"), path,
+          "KubeRay mounts the embedded rocksdb store here"));
+    } else if (name == kStorageVolume) {
+      out->push_back(field_error::Invalid(
+          kRule, mounts_path.Index(i).Child("name"), name,
+          "is the volume KubeRay adds for the embedded rocksdb store"));
+    }
+  }
+  const json& volumes = internal::ArrayOrEmpty(
+      internal::At(&c.spec, {"headGroupSpec", "template", "spec", "volumes"}));
+  for (std::size_t i = 0; i < volumes.size(); ++i) {
+    std::string name = internal::String(Member(&volumes[i], "name"));
+    if (name != kStorageVolume) continue;
+    out->push_back(field_error::Invalid(
+        kRule,
+        c.path.Child("headGroupSpec")
+            .Child("template")
+            .Child("spec")
+            .Child("volumes")
+            .Index(i)
+            .Child("name"),
+        name, "is the volume KubeRay adds for the embedded rocksdb store"));
   }
 }
 
@@ -197,7 +243,7 @@ void CheckStorageWithRedis(const ClusterSpec& c, const RuleContext&,
 }  // namespace
 
 std::vector<Rule> GcsFtRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/gcs-ft-annotation-conflict", kAll,
        "the ray.io/ft-enabled annotation and gcsFaultToleranceOptions are not "
@@ -241,8 +287,13 @@ std::vector<Rule> GcsFtRules() {
        "", internal::OnEachClusterSpec<CheckRocksDbStorageClaim>},
       {"kuberay/gcs-ft-rocksdb-managed-env", kAll,
        "with the rocksdb backend, the head container does not set "
-       "RAY_GCS_STORAGE or RAY_GCS_STORAGE_PATH",
+       "RAY_gcs_storage or RAY_gcs_storage_path",
        "", internal::OnEachClusterSpec<CheckRocksDbManagedEnv>},
+      {"kuberay/gcs-ft-rocksdb-managed-volume", kAll,
+       "with the rocksdb backend, the head pod has no volume named "
+       "gcs-storage and the head container no mount of that name or at "
+       "/data/gcs",
+       "", internal::OnEachClusterSpec<CheckRocksDbManagedVolume>},
       {"kuberay/gcs-ft-storage-redis-backend", kAll,
        "gcsFaultToleranceOptions.storage is used with the rocksdb backend only",
        "", internal::OnEachClusterSpec<CheckStorageWithRedis>},

@@ -81,7 +81,7 @@ void CheckLabelSyntax(const ClusterSpec& c, const RuleContext&, Findings* out) {
 }  // namespace
 
 std::vector<Rule> GroupRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/group-containers-required", kAll,
        "every head and worker pod template has at least one container", "",

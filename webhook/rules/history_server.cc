@@ -5,6 +5,7 @@
 
 #include "webhook/core/field_error.h"
 #include "webhook/rules/internal/spec.h"
+#include "webhook/rules/internal/syntax.h"
 #include "webhook/rules/rule.h"
 
 namespace rayguard::rules {
@@ -78,10 +79,11 @@ std::vector<std::string> MissingForBackend(const ClusterSpec& c,
   if (backend == "GCS") needs = {"GCS_BUCKET"};
   if (backend == "S3") needs = {"S3_REGION"};
   if (backend == "ALIYUNOSS")
-    needs = {"ALIYUN_BUCKET", "ALIYUN_ENDPOINT", "ALIYUN_REGION"};
+    needs = {"OSS_BUCKET", "OSS_ENDPOINT", "OSS_REGION"};
   if (backend == "AZUREBLOB") {
-    std::string mode = internal::String(
-        Member(CollectorEnv(c, "AZURE_STORAGE_AUTH_MODE"), "value"));
+    // KubeRay trims the mode before it compares (strings.TrimSpace).
+    std::string mode = internal::TrimSpace(internal::String(
+        Member(CollectorEnv(c, "AZURE_STORAGE_AUTH_MODE"), "value")));
     std::transform(mode.begin(), mode.end(), mode.begin(),
                    [](unsigned char ch) { return std::tolower(ch); });
     if (mode == "connection_string")
@@ -120,10 +122,36 @@ void CheckStorageBackend(const ClusterSpec& c, const RuleContext&,
   }
 }
 
+// KubeRay adds the collector to every Ray pod under this name
+// (utils.CollectorContainerName); a container of the same name would clash.
+void CheckCollectorName(const ClusterSpec& c, const RuleContext&,
+                        Findings* out) {
+  constexpr char kCollectorName[] = "ray-history-collector";
+  if (!Enabled(c)) return;
+  internal::ForEachGroup(c, [&](const internal::Group& g) {
+    const json& containers = internal::ArrayOrEmpty(
+        internal::At(&g.group, {"template", "spec", "containers"}));
+    for (std::size_t i = 0; i < containers.size(); ++i) {
+      if (internal::String(Member(&containers[i], "name")) != kCollectorName)
+        continue;
+      out->push_back(field_error::Invalid(
+          "kuberay/history-server-collector-name",
+          g.path.Child("template")
+              .Child("spec")
+              .Child("containers")
+              .Index(i)
+              .Child("name"),
+          kCollectorName,
+          "is the name of the container KubeRay adds for the history server "
+          "collector"));
+    }
+  });
+}
+
 }  // namespace
 
 std::vector<Rule> HistoryServerRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/history-server-feature-gate", kAll,
        "historyServerOptions needs the RayClusterHistoryServer gate",
@@ -137,8 +165,12 @@ std::vector<Rule> HistoryServerRules() {
        "", internal::OnEachClusterSpec<CheckManagedEnv>},
       {"kuberay/history-server-storage-backend", kAll,
        "the collector's STORAGE_BACKEND is set, with the variables its backend "
-       "needs (GCS_BUCKET, S3_REGION, AZURE_*, ALIYUN_*)",
+       "needs (GCS_BUCKET, S3_REGION, AZURE_*, OSS_*)",
        "", internal::OnEachClusterSpec<CheckStorageBackend>},
+      {"kuberay/history-server-collector-name", kAll,
+       "with historyServerOptions, no head or worker container is named "
+       "ray-history-collector",
+       "", internal::OnEachClusterSpec<CheckCollectorName>},
   };
 }
 

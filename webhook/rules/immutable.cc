@@ -16,7 +16,8 @@ void ForbidChange(const json* before, const json* after, const FieldPath& path,
   if (before == nullptr || after == nullptr || *before == *after) return;
   out->push_back(field_error::Invalid(
       rule, path, *after,
-      "field is immutable (was " + field_error::RenderValue(*before) + ")"));
+      "field is immutable (was " + field_error::RenderValueAt(path, *before) +
+          ")"));
 }
 
 void CheckManagedBy(const RuleContext& ctx, Findings* out) {

@@ -15,6 +15,10 @@ namespace {
 // "-" and 5 characters to name their RayCluster, leaving 47.
 constexpr std::size_t kMaxRayClusterNameLength = 53;
 constexpr std::size_t kMaxOwnerNameLength = kMaxRayClusterNameLength - 6;
+// A RayCronJob names each RayJob "<name>-<minutes since the epoch>"; KubeRay
+// keeps 11 characters for the suffix, leaving 47 - 11 = 36. The RayJob name
+// must also be a DNS-1035 label, so the RayCronJob name must be one.
+constexpr std::size_t kMaxRayCronJobNameLength = kMaxOwnerNameLength - 11;
 // The API server appends 5 random characters to generateName.
 constexpr std::size_t kGeneratedSuffixLength = 5;
 
@@ -37,7 +41,7 @@ void CheckName(const RuleContext& ctx, const char* rule, std::size_t max,
               std::to_string(max - kGeneratedSuffixLength) +
               " characters, leaving room for the 5 generated characters"));
     }
-    if (!internal::IsDns1035Label(generate.substr(0, 63), /*prefix=*/true)) {
+    if (!internal::MatchesDns1035Pattern(generate, /*prefix=*/true)) {
       findings->push_back(field_error::Invalid(
           rule, path, generate,
           "a DNS-1035 label prefix must consist of lower case alphanumeric "
@@ -51,7 +55,9 @@ void CheckName(const RuleContext& ctx, const char* rule, std::size_t max,
         rule, path, name,
         "must be no more than " + std::to_string(max) + " characters"));
   }
-  if (!name.empty() && !internal::IsDns1035Label(name.substr(0, 63))) {
+  // The pattern is checked on the whole name: a valid name that is only too
+  // long gets the length finding alone.
+  if (!name.empty() && !internal::MatchesDns1035Pattern(name)) {
     findings->push_back(field_error::Invalid(rule, path, name, kDns1035Rule));
   }
 }
@@ -61,6 +67,9 @@ void CheckRayClusterName(const RuleContext& ctx, Findings* findings) {
 }
 void CheckRayJobName(const RuleContext& ctx, Findings* findings) {
   CheckName(ctx, "kuberay/rayjob-name", kMaxOwnerNameLength, findings);
+}
+void CheckRayCronJobName(const RuleContext& ctx, Findings* findings) {
+  CheckName(ctx, "kuberay/raycronjob-name", kMaxRayCronJobNameLength, findings);
 }
 void CheckRayServiceName(const RuleContext& ctx, Findings* findings) {
   CheckName(ctx, "kuberay/rayservice-name", kMaxOwnerNameLength, findings);
@@ -110,6 +119,12 @@ std::vector<Rule> MetadataRules() {
        "most 47 characters",
        "",
        CheckRayServiceName},
+      {"kuberay/raycronjob-name",
+       {"RayCronJob"},
+       "metadata.name (or the generateName prefix) is a DNS-1035 label of at "
+       "most 36 characters, so the RayJobs it creates have valid names",
+       "",
+       CheckRayCronJobName},
       {"kuberay/rayservice-initializing-timeout",
        {"RayService"},
        "the ray.io/initializing-timeout annotation is a positive Go duration "

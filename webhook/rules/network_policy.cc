@@ -97,7 +97,7 @@ void CheckGroupRefs(const ClusterSpec& c, const RuleContext&, Findings* out) {
 }  // namespace
 
 std::vector<Rule> NetworkPolicyRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/network-policy-feature-gate", kAll,
        "networkPolicy needs the RayClusterNetworkPolicy gate",

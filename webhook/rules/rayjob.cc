@@ -1,4 +1,5 @@
-// RayJob spec rules (ValidateRayJobSpec), apart from deletionStrategy.
+// RayJob spec rules (ValidateRayJobSpec), apart from deletionStrategy, on a
+// RayJob's spec and on a RayCronJob's spec.jobTemplate.
 #include <yaml-cpp/yaml.h>
 
 #include "webhook/core/field_error.h"
@@ -12,113 +13,109 @@ using internal::Integer;
 using internal::json;
 using internal::Member;
 
-const json* Spec(const RuleContext& ctx) {
-  return Member(&ctx.resource.object, "spec");
-}
-const FieldPath kSpec("spec");
+using internal::JobSpec;
 
-bool Shutdown(const RuleContext& ctx) {
-  return internal::IsTrue(Member(Spec(ctx), "shutdownAfterJobFinishes"));
+bool Shutdown(const JobSpec& j) {
+  return internal::IsTrue(Member(&j.spec, "shutdownAfterJobFinishes"));
 }
-bool Suspend(const RuleContext& ctx) {
-  return internal::IsTrue(Member(Spec(ctx), "suspend"));
+bool Suspend(const JobSpec& j) {
+  return internal::IsTrue(Member(&j.spec, "suspend"));
 }
-bool SelectorMode(const RuleContext& ctx) {
-  return internal::Size(Member(Spec(ctx), "clusterSelector")) > 0;
+bool SelectorMode(const JobSpec& j) {
+  return internal::Size(Member(&j.spec, "clusterSelector")) > 0;
 }
-std::string Mode(const RuleContext& ctx) {
-  std::string mode = internal::String(Member(Spec(ctx), "submissionMode"));
+std::string Mode(const JobSpec& j) {
+  std::string mode = internal::String(Member(&j.spec, "submissionMode"));
   return mode.empty() ? "K8sJobMode" : mode;
 }
 
-void CheckSuspend(const RuleContext& ctx, Findings* out) {
-  if (!Suspend(ctx)) return;
-  if (!Shutdown(ctx)) {
+void CheckSuspend(const JobSpec& j, const RuleContext&, Findings* out) {
+  if (!Suspend(j)) return;
+  if (!Shutdown(j)) {
     out->push_back(field_error::Forbidden("kuberay/rayjob-suspend",
-                                          kSpec.Child("suspend"),
+                                          j.path.Child("suspend"),
                                           "a RayJob can be suspended only when "
                                           "shutdownAfterJobFinishes is true"));
   }
-  if (SelectorMode(ctx)) {
+  if (SelectorMode(j)) {
     out->push_back(field_error::Forbidden(
-        "kuberay/rayjob-suspend", kSpec.Child("suspend"),
+        "kuberay/rayjob-suspend", j.path.Child("suspend"),
         "a RayJob that uses clusterSelector cannot be suspended"));
   }
 }
 
-void CheckTtl(const RuleContext& ctx, Findings* out) {
-  auto ttl = Integer(Member(Spec(ctx), "ttlSecondsAfterFinished"));
+void CheckTtl(const JobSpec& j, const RuleContext&, Findings* out) {
+  auto ttl = Integer(Member(&j.spec, "ttlSecondsAfterFinished"));
   if (!ttl) return;
-  FieldPath path = kSpec.Child("ttlSecondsAfterFinished");
+  FieldPath path = j.path.Child("ttlSecondsAfterFinished");
   if (*ttl < 0) {
     out->push_back(field_error::Invalid("kuberay/rayjob-ttl", path, *ttl,
                                         "must be greater than or equal to 0"));
-  } else if (*ttl > 0 && !Shutdown(ctx)) {
+  } else if (*ttl > 0 && !Shutdown(j)) {
     out->push_back(field_error::Forbidden(
         "kuberay/rayjob-ttl", path,
         "has no effect unless shutdownAfterJobFinishes is true"));
   }
 }
 
-void CheckClusterSource(const RuleContext& ctx, Findings* out) {
-  if (SelectorMode(ctx) || Member(Spec(ctx), "rayClusterSpec") != nullptr)
-    return;
+void CheckClusterSource(const JobSpec& j, const RuleContext&, Findings* out) {
+  if (SelectorMode(j) || Member(&j.spec, "rayClusterSpec") != nullptr) return;
   out->push_back(field_error::Required(
-      "kuberay/rayjob-cluster-source", kSpec.Child("rayClusterSpec"),
+      "kuberay/rayjob-cluster-source", j.path.Child("rayClusterSpec"),
       "one of rayClusterSpec or clusterSelector must be set"));
 }
 
-void CheckClusterSelector(const RuleContext& ctx, Findings* out) {
+void CheckClusterSelector(const JobSpec& j, const RuleContext&, Findings* out) {
   constexpr char kRule[] = "kuberay/rayjob-cluster-selector";
-  if (!SelectorMode(ctx)) return;
-  const json* selector = Member(Spec(ctx), "clusterSelector");
+  if (!SelectorMode(j)) return;
+  const json* selector = Member(&j.spec, "clusterSelector");
   if (internal::String(Member(selector, "ray.io/cluster")).empty()) {
     out->push_back(field_error::Required(
-        kRule, kSpec.Child("clusterSelector").Key("ray.io/cluster"),
+        kRule, j.path.Child("clusterSelector").Key("ray.io/cluster"),
         "clusterSelector must name the RayCluster to use"));
   }
-  if (Mode(ctx) == "SidecarMode") {
+  if (Mode(j) == "SidecarMode") {
     out->push_back(field_error::Forbidden(
-        kRule, kSpec.Child("clusterSelector"),
+        kRule, j.path.Child("clusterSelector"),
         "is not supported with submissionMode SidecarMode"));
   }
 }
 
-void CheckBackoffLimit(const RuleContext& ctx, Findings* out) {
+void CheckBackoffLimit(const JobSpec& j, const RuleContext&, Findings* out) {
   constexpr char kRule[] = "kuberay/rayjob-backoff-limit";
-  auto limit = Integer(Member(Spec(ctx), "backoffLimit"));
+  auto limit = Integer(Member(&j.spec, "backoffLimit"));
   if (!limit) return;
-  FieldPath path = kSpec.Child("backoffLimit");
+  FieldPath path = j.path.Child("backoffLimit");
   if (*limit < 0) {
     out->push_back(field_error::Invalid(kRule, path, *limit,
                                         "must be greater than or equal to 0"));
   }
-  if (*limit > 0 && SelectorMode(ctx)) {
+  if (*limit > 0 && SelectorMode(j)) {
     out->push_back(field_error::Invalid(
         kRule, path, *limit, "retries are not supported with clusterSelector"));
   }
-  if (*limit > 0 && Mode(ctx) == "InteractiveMode") {
+  if (*limit > 0 && Mode(j) == "InteractiveMode") {
     out->push_back(field_error::Invalid(
         kRule, path, *limit,
         "retries are not supported with submissionMode InteractiveMode"));
   }
 }
 
-void CheckSidecarMode(const RuleContext& ctx, Findings* out) {
+void CheckSidecarMode(const JobSpec& j, const RuleContext&, Findings* out) {
   constexpr char kRule[] = "kuberay/rayjob-sidecar-mode";
-  if (Mode(ctx) != "SidecarMode") return;
+  if (Mode(j) != "SidecarMode") return;
   for (const char* field : {"submitterPodTemplate", "submitterConfig"}) {
-    if (Member(Spec(ctx), field) == nullptr) continue;
+    if (Member(&j.spec, field) == nullptr) continue;
     out->push_back(field_error::Forbidden(
-        kRule, kSpec.Child(field),
+        kRule, j.path.Child(field),
         "is not supported with submissionMode SidecarMode"));
   }
   std::string policy = internal::String(
-      internal::At(Spec(ctx), {"rayClusterSpec", "headGroupSpec", "template",
-                               "spec", "restartPolicy"}));
+      internal::At(&j.spec, {"rayClusterSpec", "headGroupSpec", "template",
+                             "spec", "restartPolicy"}));
   if (policy.empty() || policy == "Never") return;
   Finding f = field_error::NotSupported(kRule,
-                                        kSpec.Child("rayClusterSpec")
+                                        j.path.Child("rayClusterSpec")
                                             .Child("headGroupSpec")
                                             .Child("template")
                                             .Child("spec")
@@ -130,8 +127,8 @@ void CheckSidecarMode(const RuleContext& ctx, Findings* out) {
 }
 
 // KubeRay decodes runtimeEnvYAML into a map before submitting the job.
-void CheckRuntimeEnv(const RuleContext& ctx, Findings* out) {
-  std::string text = internal::String(Member(Spec(ctx), "runtimeEnvYAML"));
+void CheckRuntimeEnv(const JobSpec& j, const RuleContext&, Findings* out) {
+  std::string text = internal::String(Member(&j.spec, "runtimeEnvYAML"));
   if (text.empty()) return;
   std::string problem;
   try {
@@ -143,17 +140,17 @@ void CheckRuntimeEnv(const RuleContext& ctx, Findings* out) {
   }
   if (problem.empty()) return;
   out->push_back(field_error::Invalid("kuberay/rayjob-runtime-env-yaml",
-                                      kSpec.Child("runtimeEnvYAML"),
+                                      j.path.Child("runtimeEnvYAML"),
                                       field_error::kOmitted, problem));
 }
 
-void CheckDeadlines(const RuleContext& ctx, Findings* out) {
+void CheckDeadlines(const JobSpec& j, const RuleContext&, Findings* out) {
   for (const char* field :
        {"activeDeadlineSeconds", "preRunningDeadlineSeconds"}) {
-    auto value = Integer(Member(Spec(ctx), field));
+    auto value = Integer(Member(&j.spec, field));
     if (!value || *value > 0) continue;
     out->push_back(field_error::Invalid("kuberay/rayjob-deadline",
-                                        kSpec.Child(field), *value,
+                                        j.path.Child(field), *value,
                                         "must be greater than 0"));
   }
 }
@@ -162,50 +159,34 @@ void CheckDeadlines(const RuleContext& ctx, Findings* out) {
 
 std::vector<Rule> RayJobRules() {
   return {
-      {"kuberay/rayjob-suspend",
-       {"RayJob"},
+      {"kuberay/rayjob-suspend", internal::kJobKinds,
        "a suspended RayJob has shutdownAfterJobFinishes true and no "
        "clusterSelector",
-       "",
-       CheckSuspend},
-      {"kuberay/rayjob-ttl",
-       {"RayJob"},
+       "", internal::OnEachJobSpec<CheckSuspend>},
+      {"kuberay/rayjob-ttl", internal::kJobKinds,
        "ttlSecondsAfterFinished is >= 0 and only set with "
        "shutdownAfterJobFinishes",
-       "",
-       CheckTtl},
-      {"kuberay/rayjob-cluster-source",
-       {"RayJob"},
-       "a RayJob sets rayClusterSpec or clusterSelector",
-       "",
-       CheckClusterSource},
-      {"kuberay/rayjob-cluster-selector",
-       {"RayJob"},
+       "", internal::OnEachJobSpec<CheckTtl>},
+      {"kuberay/rayjob-cluster-source", internal::kJobKinds,
+       "a RayJob sets rayClusterSpec or clusterSelector", "",
+       internal::OnEachJobSpec<CheckClusterSource>},
+      {"kuberay/rayjob-cluster-selector", internal::kJobKinds,
        "clusterSelector names a cluster (ray.io/cluster) and is not used with "
        "SidecarMode",
-       "",
-       CheckClusterSelector},
-      {"kuberay/rayjob-backoff-limit",
-       {"RayJob"},
+       "", internal::OnEachJobSpec<CheckClusterSelector>},
+      {"kuberay/rayjob-backoff-limit", internal::kJobKinds,
        "backoffLimit is >= 0, and 0 with clusterSelector or InteractiveMode",
-       "",
-       CheckBackoffLimit},
-      {"kuberay/rayjob-sidecar-mode",
-       {"RayJob"},
+       "", internal::OnEachJobSpec<CheckBackoffLimit>},
+      {"kuberay/rayjob-sidecar-mode", internal::kJobKinds,
        "SidecarMode has no submitterPodTemplate or submitterConfig and a head "
        "restartPolicy of Never",
-       "",
-       CheckSidecarMode},
-      {"kuberay/rayjob-runtime-env-yaml",
-       {"RayJob"},
-       "runtimeEnvYAML is a YAML mapping",
-       "",
-       CheckRuntimeEnv},
-      {"kuberay/rayjob-deadline",
-       {"RayJob"},
-       "activeDeadlineSeconds and preRunningDeadlineSeconds are > 0",
-       "",
-       CheckDeadlines},
+       "", internal::OnEachJobSpec<CheckSidecarMode>},
+      {"kuberay/rayjob-runtime-env-yaml", internal::kJobKinds,
+       "runtimeEnvYAML is a YAML mapping", "",
+       internal::OnEachJobSpec<CheckRuntimeEnv>},
+      {"kuberay/rayjob-deadline", internal::kJobKinds,
+       "activeDeadlineSeconds and preRunningDeadlineSeconds are > 0", "",
+       internal::OnEachJobSpec<CheckDeadlines>},
   };
 }
 

@@ -1,5 +1,6 @@
 // RayJob spec.deletionStrategy: legacy onSuccess/onFailure policies and
-// deletionRules (validateDeletionConfiguration upstream).
+// deletionRules (validateDeletionConfiguration upstream), on a RayJob's spec
+// and on a RayCronJob's spec.jobTemplate.
 #include <map>
 #include <utility>
 
@@ -13,109 +14,109 @@ namespace {
 using internal::json;
 using internal::Member;
 
-const json* Spec(const RuleContext& ctx) {
-  return Member(&ctx.resource.object, "spec");
-}
-const json* Strategy(const RuleContext& ctx) {
-  return Member(Spec(ctx), "deletionStrategy");
-}
-const FieldPath kStrategy = FieldPath("spec").Child("deletionStrategy");
+using internal::JobSpec;
 
-bool Shutdown(const RuleContext& ctx) {
-  return internal::IsTrue(Member(Spec(ctx), "shutdownAfterJobFinishes"));
+const json* Strategy(const JobSpec& j) {
+  return Member(&j.spec, "deletionStrategy");
 }
-bool HasRules(const RuleContext& ctx) {
-  return internal::Size(Member(Strategy(ctx), "deletionRules")) > 0;
+FieldPath StrategyPath(const JobSpec& j) {
+  return j.path.Child("deletionStrategy");
 }
-bool HasLegacy(const RuleContext& ctx) {
-  return Member(Strategy(ctx), "onSuccess") != nullptr ||
-         Member(Strategy(ctx), "onFailure") != nullptr;
+
+bool Shutdown(const JobSpec& j) {
+  return internal::IsTrue(Member(&j.spec, "shutdownAfterJobFinishes"));
 }
-bool SelectorMode(const RuleContext& ctx) {
-  return internal::Size(Member(Spec(ctx), "clusterSelector")) > 0;
+bool HasRules(const JobSpec& j) {
+  return internal::Size(Member(Strategy(j), "deletionRules")) > 0;
 }
-bool Autoscaling(const RuleContext& ctx) {
-  const json* cluster = Member(Spec(ctx), "rayClusterSpec");
+bool HasLegacy(const JobSpec& j) {
+  return Member(Strategy(j), "onSuccess") != nullptr ||
+         Member(Strategy(j), "onFailure") != nullptr;
+}
+bool SelectorMode(const JobSpec& j) {
+  return internal::Size(Member(&j.spec, "clusterSelector")) > 0;
+}
+bool Autoscaling(const JobSpec& j) {
+  const json* cluster = Member(&j.spec, "rayClusterSpec");
   return cluster != nullptr && internal::AutoscalingEnabled(*cluster);
 }
 
 // Every policy the strategy names, with the path of its `policy` field.
-std::vector<std::pair<std::string, FieldPath>> Policies(
-    const RuleContext& ctx) {
+std::vector<std::pair<std::string, FieldPath>> Policies(const JobSpec& j) {
   std::vector<std::pair<std::string, FieldPath>> out;
   for (const char* when : {"onSuccess", "onFailure"}) {
-    const json* policy = internal::At(Strategy(ctx), {when, "policy"});
+    const json* policy = internal::At(Strategy(j), {when, "policy"});
     if (policy != nullptr) {
       out.emplace_back(internal::String(policy),
-                       kStrategy.Child(when).Child("policy"));
+                       StrategyPath(j).Child(when).Child("policy"));
     }
   }
   const json& rules =
-      internal::ArrayOrEmpty(Member(Strategy(ctx), "deletionRules"));
+      internal::ArrayOrEmpty(Member(Strategy(j), "deletionRules"));
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    out.emplace_back(internal::String(Member(&rules[i], "policy")),
-                     kStrategy.Child("deletionRules").Index(i).Child("policy"));
+    out.emplace_back(
+        internal::String(Member(&rules[i], "policy")),
+        StrategyPath(j).Child("deletionRules").Index(i).Child("policy"));
   }
   return out;
 }
 
-void CheckGate(const RuleContext& ctx, Findings* out) {
-  if (Strategy(ctx) == nullptr || ctx.GateEnabled("RayJobDeletionPolicy"))
-    return;
+void CheckGate(const JobSpec& j, const RuleContext& ctx, Findings* out) {
+  if (Strategy(j) == nullptr || ctx.GateEnabled("RayJobDeletionPolicy")) return;
   out->push_back(field_error::Forbidden(
-      "kuberay/rayjob-deletion-feature-gate", kStrategy,
+      "kuberay/rayjob-deletion-feature-gate", StrategyPath(j),
       "deletionStrategy " +
           internal::GateDisabledDetail("RayJobDeletionPolicy")));
 }
 
-void CheckShape(const RuleContext& ctx, Findings* out) {
+void CheckShape(const JobSpec& j, const RuleContext&, Findings* out) {
   constexpr char kRule[] = "kuberay/rayjob-deletion-strategy";
-  if (Strategy(ctx) == nullptr) return;
-  if (HasRules(ctx) && Shutdown(ctx)) {
+  if (Strategy(j) == nullptr) return;
+  if (HasRules(j) && Shutdown(j)) {
     out->push_back(field_error::Forbidden(
-        kRule, kStrategy.Child("deletionRules"),
+        kRule, StrategyPath(j).Child("deletionRules"),
         "may not be used together with shutdownAfterJobFinishes: true"));
   }
-  if (HasRules(ctx) && HasLegacy(ctx)) {
+  if (HasRules(j) && HasLegacy(j)) {
     out->push_back(field_error::Forbidden(
-        kRule, kStrategy.Child("deletionRules"),
+        kRule, StrategyPath(j).Child("deletionRules"),
         "may not be used together with onSuccess/onFailure"));
   }
-  if (!HasRules(ctx) && !HasLegacy(ctx)) {
+  if (!HasRules(j) && !HasLegacy(j)) {
     out->push_back(field_error::Required(
-        kRule, kStrategy,
+        kRule, StrategyPath(j),
         "set both onSuccess and onFailure, or deletionRules"));
   }
-  if (HasRules(ctx) || !HasLegacy(ctx)) return;
+  if (HasRules(j) || !HasLegacy(j)) return;
   for (const char* when : {"onSuccess", "onFailure"}) {
-    if (Member(Strategy(ctx), when) == nullptr) {
+    if (Member(Strategy(j), when) == nullptr) {
       out->push_back(
-          field_error::Required(kRule, kStrategy.Child(when),
+          field_error::Required(kRule, StrategyPath(j).Child(when),
                                 "onSuccess and onFailure are set together"));
-    } else if (internal::At(Strategy(ctx), {when, "policy"}) == nullptr) {
-      out->push_back(
-          field_error::Required(kRule, kStrategy.Child(when).Child("policy"),
-                                "the deletion policy to apply"));
+    } else if (internal::At(Strategy(j), {when, "policy"}) == nullptr) {
+      out->push_back(field_error::Required(
+          kRule, StrategyPath(j).Child(when).Child("policy"),
+          "the deletion policy to apply"));
     }
   }
 }
 
-void CheckPolicyContext(const RuleContext& ctx, Findings* out) {
-  if (Strategy(ctx) == nullptr) return;
-  bool legacy = !HasRules(ctx);
-  for (const auto& [policy, path] : Policies(ctx)) {
-    if (SelectorMode(ctx) &&
+void CheckPolicyContext(const JobSpec& j, const RuleContext&, Findings* out) {
+  if (Strategy(j) == nullptr) return;
+  bool legacy = !HasRules(j);
+  for (const auto& [policy, path] : Policies(j)) {
+    if (SelectorMode(j) &&
         (policy == "DeleteCluster" || policy == "DeleteWorkers")) {
       out->push_back(field_error::Invalid(
           "kuberay/rayjob-deletion-cluster-selector", path, policy,
           "a RayJob that uses clusterSelector does not own its cluster"));
     }
-    if (policy == "DeleteWorkers" && Autoscaling(ctx)) {
+    if (policy == "DeleteWorkers" && Autoscaling(j)) {
       out->push_back(field_error::Invalid(
           "kuberay/rayjob-deletion-workers-autoscaling", path, policy,
           "not supported when rayClusterSpec.enableInTreeAutoscaling is true"));
     }
-    if (legacy && policy == "DeleteNone" && Shutdown(ctx)) {
+    if (legacy && policy == "DeleteNone" && Shutdown(j)) {
       out->push_back(field_error::Invalid(
           "kuberay/rayjob-deletion-none-with-shutdown", path, policy,
           "contradicts shutdownAfterJobFinishes: true"));
@@ -125,15 +126,15 @@ void CheckPolicyContext(const RuleContext& ctx, Findings* out) {
 
 // deletionRules: one condition each, unique (condition, policy) pairs, and
 // TTLs that delete workers, then the cluster, then the RayJob itself.
-void CheckRules(const RuleContext& ctx, Findings* out) {
+void CheckRules(const JobSpec& j, const RuleContext&, Findings* out) {
   const json& rules =
-      internal::ArrayOrEmpty(Member(Strategy(ctx), "deletionRules"));
+      internal::ArrayOrEmpty(Member(Strategy(j), "deletionRules"));
   // "JobStatus 'FAILED'" -> policy -> (ttl, index)
   std::map<std::string,
            std::map<std::string, std::pair<std::int64_t, std::size_t>>>
       groups;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    FieldPath path = kStrategy.Child("deletionRules").Index(i);
+    FieldPath path = StrategyPath(j).Child("deletionRules").Index(i);
     const json* cond = Member(&rules[i], "condition");
     const json* status = Member(cond, "jobStatus");
     const json* deploy = Member(cond, "jobDeploymentStatus");
@@ -173,7 +174,8 @@ void CheckRules(const RuleContext& ctx, Findings* out) {
       if (prev != nullptr && it->second.first < prev->first) {
         out->push_back(field_error::Invalid(
             "kuberay/rayjob-deletion-rule-ttl-order",
-            kStrategy.Child("deletionRules")
+            StrategyPath(j)
+                .Child("deletionRules")
                 .Index(it->second.second)
                 .Child("condition")
                 .Child("ttlSeconds"),
@@ -192,50 +194,34 @@ void CheckRules(const RuleContext& ctx, Findings* out) {
 
 std::vector<Rule> RayJobDeletionRules() {
   return {
-      {"kuberay/rayjob-deletion-feature-gate",
-       {"RayJob"},
+      {"kuberay/rayjob-deletion-feature-gate", internal::kJobKinds,
        "deletionStrategy needs the RayJobDeletionPolicy gate",
-       "RayJobDeletionPolicy",
-       CheckGate},
-      {"kuberay/rayjob-deletion-strategy",
-       {"RayJob"},
+       "RayJobDeletionPolicy", internal::OnEachJobSpec<CheckGate>},
+      {"kuberay/rayjob-deletion-strategy", internal::kJobKinds,
        "deletionStrategy uses either both onSuccess and onFailure (with "
        "policies) "
        "or deletionRules without shutdownAfterJobFinishes",
-       "",
-       CheckShape},
-      {"kuberay/rayjob-deletion-cluster-selector",
-       {"RayJob"},
-       "with clusterSelector, no DeleteCluster or DeleteWorkers policy",
-       "",
-       CheckPolicyContext},
-      {"kuberay/rayjob-deletion-workers-autoscaling",
-       {"RayJob"},
-       "no DeleteWorkers policy when the cluster autoscales",
-       "",
-       CheckPolicyContext},
-      {"kuberay/rayjob-deletion-none-with-shutdown",
-       {"RayJob"},
-       "no DeleteNone legacy policy with shutdownAfterJobFinishes",
-       "",
-       CheckPolicyContext},
-      {"kuberay/rayjob-deletion-rule-condition",
-       {"RayJob"},
+       "", internal::OnEachJobSpec<CheckShape>},
+      {"kuberay/rayjob-deletion-cluster-selector", internal::kJobKinds,
+       "with clusterSelector, no DeleteCluster or DeleteWorkers policy", "",
+       internal::OnEachJobSpec<CheckPolicyContext>},
+      {"kuberay/rayjob-deletion-workers-autoscaling", internal::kJobKinds,
+       "no DeleteWorkers policy when the cluster autoscales", "",
+       internal::OnEachJobSpec<CheckPolicyContext>},
+      {"kuberay/rayjob-deletion-none-with-shutdown", internal::kJobKinds,
+       "no DeleteNone legacy policy with shutdownAfterJobFinishes", "",
+       internal::OnEachJobSpec<CheckPolicyContext>},
+      {"kuberay/rayjob-deletion-rule-condition", internal::kJobKinds,
        "each deletion rule has exactly one of jobStatus and "
        "jobDeploymentStatus "
        "and ttlSeconds >= 0",
-       "",
-       CheckRules},
-      {"kuberay/rayjob-deletion-rule-duplicate",
-       {"RayJob"},
-       "no two deletion rules share condition and policy",
-       "",
-       CheckRules},
-      {"kuberay/rayjob-deletion-rule-ttl-order",
-       {"RayJob"},
+       "", internal::OnEachJobSpec<CheckRules>},
+      {"kuberay/rayjob-deletion-rule-duplicate", internal::kJobKinds,
+       "no two deletion rules share condition and policy", "",
+       internal::OnEachJobSpec<CheckRules>},
+      {"kuberay/rayjob-deletion-rule-ttl-order", internal::kJobKinds,
        "per condition, TTLs grow DeleteWorkers <= DeleteCluster <= DeleteSelf",
-       "",
-       CheckRules},
+       "", internal::OnEachJobSpec<CheckRules>},
   };
 }
 

@@ -27,7 +27,7 @@ struct RuleContext {
 // layer runs each distinct function once per object.
 struct Rule {
   std::string id;                  // "kuberay/<kebab-name>"
-  std::vector<std::string> kinds;  // RayCluster, RayJob, RayService
+  std::vector<std::string> kinds;  // RayCluster, RayJob, RayService, RayCronJob
   std::string description;
   std::string feature_gate;  // empty when the rule always applies
   void (*check)(const RuleContext& ctx, Findings* findings);
@@ -47,6 +47,7 @@ std::vector<Rule> TlsRules();
 std::vector<Rule> RayJobRules();
 std::vector<Rule> RayJobDeletionRules();
 std::vector<Rule> RayServiceRules();
+std::vector<Rule> RayCronJobRules();
 std::vector<Rule> ImmutableRules();
 
 }  // namespace rayguard::rules

@@ -43,7 +43,7 @@ const std::vector<Rule>& AllRules() {
          {MetadataRules, RayClusterRules, GroupRules, WorkerGroupRules,
           GcsFtRules, AutoscalerRules, HistoryServerRules, AuthRules,
           NetworkPolicyRules, TlsRules, RayJobRules, RayJobDeletionRules,
-          RayServiceRules, ImmutableRules}) {
+          RayServiceRules, RayCronJobRules, ImmutableRules}) {
       std::vector<Rule> part = list();
       all.insert(all.end(), part.begin(), part.end());
     }
@@ -54,6 +54,21 @@ const std::vector<Rule>& AllRules() {
 
 std::unique_ptr<Layer> NewRuleLayer(const RuleOptions& options) {
   return std::make_unique<RuleLayer>(options);
+}
+
+void DropSchemaDuplicates(Findings* findings) {
+  std::set<std::string> rule_errors;
+  for (const Finding& f : *findings) {
+    if (f.severity == Severity::kError && !f.path.empty() &&
+        f.rule.starts_with("kuberay/")) {
+      rule_errors.insert(f.path);
+    }
+  }
+  if (rule_errors.empty()) return;
+  std::erase_if(*findings, [&](const Finding& f) {
+    return f.rule == "schema" && f.severity == Severity::kError &&
+           rule_errors.contains(f.path);
+  });
 }
 
 }  // namespace rayguard::rules

@@ -24,6 +24,13 @@ const std::vector<Rule>& AllRules();
 // The layer that runs every built-in rule that applies to a resource's kind.
 std::unique_ptr<Layer> NewRuleLayer(const RuleOptions& options);
 
+// One fault, one finding: where the schema layer and a KubeRay rule both
+// report an error on the same field (a CRD minimum or enum that KubeRay also
+// checks), drops the schema's finding and keeps the rule's, which says why
+// KubeRay needs it. Call after rule overrides are applied, so a rule turned
+// off or down to a warning never takes the schema's error with it.
+void DropSchemaDuplicates(Findings* findings);
+
 }  // namespace rayguard::rules
 
 #endif  // RAYGUARD_RULES_RULE_SET_H_

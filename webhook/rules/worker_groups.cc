@@ -129,7 +129,7 @@ void CheckSuspendAutoscaling(const ClusterSpec& c, const RuleContext&,
 }  // namespace
 
 std::vector<Rule> WorkerGroupRules() {
-  const std::vector<std::string> kAll = {"RayCluster", "RayJob", "RayService"};
+  const std::vector<std::string>& kAll = internal::kClusterKinds;
   return {
       {"kuberay/worker-replicas-range", kAll,
        "0 <= minReplicas <= maxReplicas for every worker group", "",

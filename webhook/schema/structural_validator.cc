@@ -55,23 +55,17 @@ class Walker {
   // Restores the path when a child has been walked.
   class Scope {
    public:
-    explicit Scope(Walker* w)
-        : w_(w), size_(w->path_.size()), field_(w->field_) {}
-    ~Scope() {
-      w_->path_.resize(size_);
-      w_->field_ = field_;
-    }
+    explicit Scope(Walker* w) : w_(w), size_(w->path_.size()) {}
+    ~Scope() { w_->path_.resize(size_); }
 
    private:
     Walker* w_;
     std::size_t size_;
-    std::string_view field_;
   };
 
   void PushField(std::string_view name) {
     if (!path_.empty()) path_ += '.';
     path_ += name;
-    field_ = name;
   }
   void PushIndex(std::size_t i) {
     path_ += '[';
@@ -85,10 +79,6 @@ class Walker {
   }
 
   FieldPath Path() const { return FieldPath(path_); }
-  // The value as a message may show it: omitted under secret-like fields.
-  const json& Shown(const json& v) const {
-    return internal::IsSensitiveField(field_) ? field_error::kOmitted : v;
-  }
   void Add(Finding f) { findings_->push_back(std::move(f)); }
 
   static bool HasType(const Node& s, const json& v) {
@@ -115,8 +105,7 @@ class Walker {
 
   void TypeError(const Node& s, const json& v) {
     Add(field_error::TypeInvalid(
-        kRule, Path(), Shown(v),
-        std::string("must be of type ") + TypeName(s.type)));
+        kRule, Path(), v, std::string("must be of type ") + TypeName(s.type)));
   }
 
   bool InEnum(const Node& s, const json& v) {
@@ -127,12 +116,12 @@ class Walker {
     for (const json& e : s.enum_values) {
       supported.push_back(e.is_string() ? e.get<std::string>() : e.dump());
     }
-    Add(field_error::NotSupported(kRule, Path(), Shown(v), supported));
+    Add(field_error::NotSupported(kRule, Path(), v, supported));
     return false;
   }
 
   void CheckScalar(const Node& s, const json& v) {
-    std::optional<Finding> f = internal::CheckScalar(s, v, Path(), Shown(v));
+    std::optional<Finding> f = internal::CheckScalar(s, v, Path(), v);
     if (f) Add(std::move(*f));
   }
 
@@ -200,7 +189,7 @@ class Walker {
     }
     if (s.min_items && n < *s.min_items) {
       Add(field_error::Invalid(
-          kRule, Path(), Shown(v),
+          kRule, Path(), v,
           "should have at least " + std::to_string(*s.min_items) + " items"));
     }
     if (s.items) {
@@ -259,7 +248,7 @@ class Walker {
         detail = "rule evaluation error: " + r.rule + ": " +
                  std::string(result.error_message());
       }
-      Add(field_error::Invalid(kRule, Path(), Shown(v), detail));
+      Add(field_error::Invalid(kRule, Path(), v, detail));
     }
   }
 
@@ -278,7 +267,6 @@ class Walker {
   const StructuralOptions& options_;
   Findings* findings_;
   std::string path_;
-  std::string_view field_;
 };
 
 }  // namespace

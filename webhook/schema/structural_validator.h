@@ -21,7 +21,8 @@ struct StructuralOptions {
 // fault, at the deepest path, never a cascade: a value of the wrong type is
 // reported once and not looked into. x-kubernetes-validations rules are not
 // evaluated here; each one that would run is reported as a warning saying
-// so. Values of fields that may hold secrets are not echoed.
+// so. Values under secret paths are shown as their type and length only
+// (see redaction::IsSecretPath).
 // Thread-safe; REQUIRES: findings != nullptr
 void ValidateStructural(const SchemaNode& root, const nlohmann::json& object,
                         const StructuralOptions& options, Findings* findings);

@@ -1,19 +1,13 @@
 #include "webhook/server/http_framing.h"
 
+#include "webhook/server/http_request.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
 
 namespace rayguard::server {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string_view Trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
@@ -49,11 +43,16 @@ FramingError CheckFraming(
     const std::vector<std::pair<std::string_view, std::string_view>>& headers) {
   std::vector<std::string_view> lengths;
   std::vector<std::string_view> codings;
+  std::string_view content_encoding;
   for (const auto& [name, value] : headers) {
     if (!IsToken(name)) return Bad("malformed header name");
     if (EqualsIgnoreCase(name, "Content-Length")) lengths.push_back(Trim(value));
     if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
       codings.push_back(Trim(value));
+    }
+    if (EqualsIgnoreCase(name, "Content-Encoding") &&
+        !EqualsIgnoreCase(Trim(value), "identity")) {
+      content_encoding = Trim(value);
     }
   }
   if (!lengths.empty() && !codings.empty()) {
@@ -66,6 +65,12 @@ FramingError CheckFraming(
   }
   if (!codings.empty() && !EqualsIgnoreCase(codings[0], "chunked")) {
     return Bad("Transfer-Encoding must be chunked");
+  }
+  // Inflating is where a small request becomes a large one, and the API
+  // server never compresses what it sends to webhooks.
+  if (!content_encoding.empty()) {
+    return {415, "Content-Encoding " + std::string(content_encoding.substr(0, 64)) +
+                     " is not supported; send the body uncompressed"};
   }
   const bool has_body_method =
       method == "POST" || method == "PUT" || method == "PATCH";

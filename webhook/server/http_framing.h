@@ -21,7 +21,8 @@ struct FramingError {
 // together, two of either, a length that is not a decimal number, another
 // transfer coding, a header name with spaces or other non-token characters
 // (400), and a POST/PUT/PATCH with neither (411, rather than reading until
-// the client closes). `headers` are name/value pairs as received.
+// the client closes). Any Content-Encoding but identity is 415: nothing is
+// ever inflated. `headers` are name/value pairs as received.
 FramingError CheckFraming(
     std::string_view method,
     const std::vector<std::pair<std::string_view, std::string_view>>& headers);

@@ -10,15 +10,10 @@
 
 #include "webhook/admission/admission_handler.h"
 #include "webhook/core/result.h"
-#include "webhook/server/connection_guard.h"
+#include "webhook/server/front_end.h"
+#include "webhook/server/http_request.h"
 #include "webhook/server/metrics.h"
 #include "webhook/server/tls_config.h"
-
-namespace httplib {
-class SSLServer;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace rayguard::server {
 
@@ -28,38 +23,39 @@ struct ServerOptions {
   // The API server's own request size limit: a larger review cannot come
   // from it.
   std::size_t max_body_bytes = 3 * 1024 * 1024;
-  // Each open connection holds one worker for its lifetime (cpp-httplib's
-  // model), idle keep-alive time included. The API server keeps a few idle
-  // connections per replica; 64 workers leave room for several replicas plus
-  // probes and scrapes, while reviews themselves are CPU-bound microseconds.
-  // Connections beyond that wait for a worker, and while any wait, idle
-  // ones are closed to make room (ConnectionGuard).
-  int threads = 64;
-  // A review that has not arrived (or cannot be sent) within 10s is past the
-  // API server's default webhook timeout anyway: drop the client rather than
-  // let a slow one hold a worker.
-  std::chrono::seconds read_timeout{10};
-  std::chrono::seconds write_timeout{10};
-  // The read timeout above is per read; this bounds the whole handshake,
-  // and each request from its first byte to its answer, so a client that
-  // trickles bytes cannot hold a worker for longer.
+  // The request line and headers together; the API server sends well
+  // under 1 KiB.
+  std::size_t max_head_bytes = 16 * 1024;
+  // Threads that judge reviews; 0: one per usable CPU. Connections do not
+  // hold them (see FrontEnd), so more than the cores only adds switching.
+  int threads = 0;
+  // Open connections at most (see FrontEndOptions::max_connections).
+  std::size_t max_connections = 1024;
+  // Request bytes held at once across connections (see ByteBudget); 0:
+  // 1.5 x max_body_bytes, so one largest review is judged at a time while
+  // small ones pass beside it. Its decoded form costs ~40x its bytes at
+  // worst today (a list of short strings), which this keeps within the
+  // Deployment's memory limit (README, "Sizing").
+  std::size_t inflight_budget_bytes = 0;
+  // A TLS handshake, a request from its first byte to its last, and the
+  // sending of an answer each have this long; past it the connection is
+  // closed. Our own deciding time is not counted.
   std::chrono::milliseconds request_timeout{10000};
-  // Idle keep-alive connections are closed after this; it also bounds how
-  // long shutdown waits for idle connections.
+  // Idle keep-alive connections are closed after this.
   std::chrono::seconds idle_timeout{15};
-  // cpp-httplib closes a connection after 5 requests by default, forcing a
-  // TLS handshake (far costlier than a review) every 5 reviews. 10000 keeps
-  // handshakes rare yet still recycles connections, so every client
-  // eventually picks up a rotated certificate.
+  // A TLS handshake costs far more than a review, so connections are kept
+  // for many requests, yet still recycled so that every client eventually
+  // picks up a rotated certificate.
   std::size_t max_requests_per_connection = 10000;
-  // Runs on a worker after each connection it served has closed. `serve`
-  // hands the allocator's per-thread free memory back here (see
-  // serve_command.cc); unset, workers keep theirs for the next connection.
-  std::function<void()> after_connection;
+  // Runs on a worker after a request with a body over 1 MiB. `serve` hands
+  // the allocator's per-thread free memory back there (serve_command.cc).
+  std::function<void()> after_large_request;
 };
 
-// The HTTPS front end: routes, request checks (method, content type, size),
-// metrics and the per-review log line. Decisions are the handler's.
+// The HTTPS server: routes, request checks (method, content type, client
+// certificate), metrics and the per-review log line, on top of the
+// FrontEnd (connections, TLS, HTTP framing, limits, deadlines). Decisions
+// are the handler's.
 class HttpsServer {
  public:
   // `ready` reports whether the validator is loaded. The pointers must
@@ -81,20 +77,21 @@ class HttpsServer {
   void Stop();
 
  private:
-  void Route();
-  void HandleReview(const httplib::Request& req, httplib::Response& res,
+  void Handle(const HttpRequest& req, HttpResponse& res) const;
+  void HandleReview(const HttpRequest& req, HttpResponse& res,
                     bool mutate) const;
-  void HandleReadyz(httplib::Response& res) const;
+  void HandleReadyz(HttpResponse& res) const;
 
   const ServerOptions options_;
+  const TlsConfig* tls_;
   const admission::AdmissionHandler* handler_;
   Metrics* metrics_;
   const std::function<bool()> ready_;
   std::atomic<bool> draining_{false};
-  int listen_fd_ = -1;
-  // Declared before server_: it must outlive every connection.
-  std::unique_ptr<ConnectionGuard> guard_;
-  std::unique_ptr<httplib::SSLServer> server_;
+  ConnectionStats connection_stats_;
+  SSL_CTX* ctx_ = nullptr;
+  bool ctx_ok_ = false;
+  std::unique_ptr<FrontEnd> front_end_;
 };
 
 }  // namespace rayguard::server

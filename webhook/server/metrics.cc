@@ -86,6 +86,11 @@ void Metrics::RecordValidatorReload(bool ok) {
   ++(ok ? reloads_ : reload_errors_);
 }
 
+void Metrics::SetLastLoadSuccess(std::int64_t unix_seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  last_load_success_ = unix_seconds;
+}
+
 void Metrics::SetCertificateExpiry(std::int64_t unix_seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   certificate_expiry_ = unix_seconds;
@@ -130,6 +135,11 @@ std::string Metrics::Render() const {
   Single(out, "rayguard_policy_reload_errors_total", "counter",
          "Reloads of schemas and policies that failed (old ones kept).",
          reload_errors_);
+  Single(out, "rayguard_policies_last_reload_success_timestamp_seconds",
+         "gauge",
+         "When the serving schemas and policies were loaded (start-up or "
+         "the last successful reload), as a Unix timestamp.",
+         last_load_success_);
   Single(out, "rayguard_certificate_expiry_timestamp_seconds", "gauge",
          "notAfter of the serving certificate, as a Unix timestamp.",
          certificate_expiry_);

@@ -31,6 +31,9 @@ class Metrics {
   void SetPoliciesLoaded(std::int64_t count);
   void SetPoliciesSkipped(std::int64_t count);
   void RecordValidatorReload(bool ok);
+  // When the serving validator was built (start-up or the last successful
+  // reload): alerts on its age catch reloads that keep failing.
+  void SetLastLoadSuccess(std::int64_t unix_seconds);
   void SetCertificateExpiry(std::int64_t unix_seconds);
   void RecordCertificateReload(bool ok);
 
@@ -53,6 +56,7 @@ class Metrics {
   std::int64_t policies_skipped_ = 0;
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_errors_ = 0;
+  std::int64_t last_load_success_ = 0;
   std::int64_t certificate_expiry_ = 0;
   std::uint64_t certificate_reloads_ = 0;
   std::uint64_t certificate_reload_errors_ = 0;

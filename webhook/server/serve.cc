@@ -6,10 +6,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
 #include <filesystem>
 #include <thread>
 
 #include "webhook/admission/admission_handler.h"
+#include "webhook/server/config_dirs.h"
 #include "webhook/server/event_log.h"
 #include "webhook/server/file_watcher.h"
 #include "webhook/server/https_server.h"
@@ -22,6 +27,12 @@ namespace {
 using spdlog::level::err;
 using spdlog::level::info;
 using spdlog::level::warn;
+
+std::int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // Publishes the serving validator's policy counts; skipped policies (with
 // --skip-invalid-policies) are also logged loudly, on every (re)load.
@@ -37,6 +48,15 @@ void PublishPolicyCounts(const ValidatorStore& store, Metrics* metrics) {
   }
 }
 
+// The directories the validator is built from, as the flags named them.
+std::shared_ptr<ConfigDirs> WatchedConfigDirs(const ServeConfig& config) {
+  std::vector<ConfigDir> dirs;
+  for (const std::string& p : config.policy_dirs)
+    dirs.push_back({"--policies", p});
+  dirs.push_back({"--schemas", config.schemas_dir});
+  return std::make_shared<ConfigDirs>(std::move(dirs));
+}
+
 ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   ValidatorOptions options;
   options.schemas_dir = config.schemas_dir;
@@ -46,7 +66,19 @@ ValidatorStore::Factory MakeFactory(const ServeConfig& config) {
   options.strict = config.strict;
   options.skip_invalid_policies = config.skip_invalid_policies;
   options.parallel_load = false;  // see ValidatorStore
-  return [options] { return Validator::Create(options); };
+  options.ratchet_updates = config.ratcheting;
+  // A directory gone or emptied is a load error, never "no policies": the
+  // store keeps the previous validator and the reload is counted failed.
+  return [options, dirs = WatchedConfigDirs(
+                       config)]() -> Result<std::unique_ptr<const Validator>> {
+    std::vector<std::string> empty;
+    if (Status s = dirs->Check(&empty); !s.ok()) return s;
+    for (const std::string& dir : empty) {
+      LogEvent(warn, "configuration directory is empty; nothing loaded from it",
+               {{"path", dir}});
+    }
+    return Validator::Create(options);
+  };
 }
 
 void ReloadValidator(ValidatorStore* store,
@@ -59,7 +91,24 @@ void ReloadValidator(ValidatorStore* store,
     return;
   }
   PublishPolicyCounts(*store, metrics);
+  metrics->SetLastLoadSuccess(UnixNow());
   LogEvent(info, "schemas and policies reloaded");
+}
+
+// A certificate this close to its end is renewed late or not at all
+// (cert-manager renews at two thirds of its life).
+constexpr std::chrono::hours kExpiryWarning{7 * 24};
+
+void WarnIfExpiringSoon(const TlsConfig& tls) {
+  const auto left = std::chrono::system_clock::from_time_t(
+                        static_cast<std::time_t>(tls.expiry_unix())) -
+                    std::chrono::system_clock::now();
+  if (left > kExpiryWarning) return;
+  LogEvent(warn, "serving certificate expires within 7 days; renew it",
+           {{"file", tls.options().cert_file},
+            {"notAfter", tls.expiry_unix()},
+            {"hours_left",
+             std::chrono::duration_cast<std::chrono::hours>(left).count()}});
 }
 
 void ReloadCertificate(TlsConfig* tls, Metrics* metrics) {
@@ -68,11 +117,41 @@ void ReloadCertificate(TlsConfig* tls, Metrics* metrics) {
   if (!s.ok()) {
     LogEvent(err, "certificate reload failed; still serving the previous pair",
              {{"error", s.message()}});
+    WarnIfExpiringSoon(*tls);
     return;
   }
   metrics->SetCertificateExpiry(tls->expiry_unix());
   LogEvent(info, "certificate reloaded", {{"notAfter", tls->expiry_unix()}});
+  WarnIfExpiringSoon(*tls);
 }
+
+// Between reloads the expiry is checked hourly, so a certificate nobody
+// renews keeps saying so.
+class ExpiryCheck {
+ public:
+  explicit ExpiryCheck(const TlsConfig* tls)
+      : thread_([this, tls] {
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!cv_.wait_for(lock, std::chrono::hours(1),
+                               [this] { return done_; })) {
+            WarnIfExpiringSoon(*tls);
+          }
+        }) {}
+  ~ExpiryCheck() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 // Waits for SIGTERM/SIGINT (blocked in every thread, so only this one sees
 // them), then drains and stops the server. A watchdog ends the process if
@@ -134,7 +213,8 @@ void RaiseOpenFileLimit() {
 
 }  // namespace
 
-int Serve(const ServeConfig& config, std::function<void()> after_connection) {
+int Serve(const ServeConfig& config,
+          std::function<void()> after_large_request) {
   BlockShutdownSignals();  // before any thread starts, so all inherit it
   Result<LogFormat> format = ParseLogFormat(config.log_format);
   if (!format.ok()) {
@@ -152,7 +232,7 @@ int Serve(const ServeConfig& config, std::function<void()> after_connection) {
   options.max_body_bytes = config.max_body_bytes;
   options.threads = config.threads;
   options.request_timeout = config.request_timeout;
-  options.after_connection = std::move(after_connection);
+  options.after_large_request = std::move(after_large_request);
   RaiseOpenFileLimit();
 
   Metrics metrics;
@@ -163,12 +243,15 @@ int Serve(const ServeConfig& config, std::function<void()> after_connection) {
     return 2;
   }
   metrics.SetCertificateExpiry((*tls)->expiry_unix());
+  WarnIfExpiringSoon(**tls);
+  ExpiryCheck expiry_check(tls->get());
   ValidatorStore store(MakeFactory(config));
   if (Status s = store.Load(); !s.ok()) {
     LogEvent(err, "cannot load schemas and policies", {{"error", s.message()}});
     return 2;
   }
   PublishPolicyCounts(store, &metrics);
+  metrics.SetLastLoadSuccess(UnixNow());
 
   admission::AdmissionHandler handler([&store] { return store.current(); });
   HttpsServer server(options, tls->get(), &handler, &metrics,

@@ -13,10 +13,10 @@ namespace rayguard::server {
 // signal turns /readyz false, waits `shutdown_delay`, stops accepting and
 // finishes in-flight requests. Returns the process exit code: 0 after a
 // clean stop, 2 when the configuration, certificate or policies do not load,
-// 1 when the address cannot be bound. `after_connection` is
-// ServerOptions::after_connection.
+// 1 when the address cannot be bound. `after_large_request` is
+// ServerOptions::after_large_request.
 int Serve(const ServeConfig& config,
-          std::function<void()> after_connection = nullptr);
+          std::function<void()> after_large_request = nullptr);
 
 }  // namespace rayguard::server
 

@@ -75,6 +75,18 @@ Status SetPolicies(const YAML::Node& node, ServeConfig* c) {
   return Status::Ok();
 }
 
+Status SetClientAllowedNames(const YAML::Node& node, ServeConfig* c) {
+  c->tls.client_allowed_names.clear();
+  if (!node.IsSequence()) {
+    return Status::InvalidArgument("must be a list of strings");
+  }
+  for (const YAML::Node& item : node) {
+    if (!item.IsScalar()) return Status::InvalidArgument("must hold strings");
+    c->tls.client_allowed_names.push_back(item.Scalar());
+  }
+  return Status::Ok();
+}
+
 Status SetFeatureGates(const YAML::Node& node, ServeConfig* c) {
   if (node.IsScalar()) {
     Result<std::map<std::string, bool>> gates = ParseFeatureGates(node.Scalar());
@@ -112,12 +124,14 @@ const std::map<std::string, Setter>& Setters() {
       {"tls-cert", TlsKey(&TlsOptions::cert_file)},
       {"tls-key", TlsKey(&TlsOptions::key_file)},
       {"client-ca", TlsKey(&TlsOptions::client_ca_file)},
+      {"client-allowed-names", SetClientAllowedNames},
       {"schemas", StringKey(&ServeConfig::schemas_dir)},
       {"policies", SetPolicies},
       {"feature-gates", SetFeatureGates},
       {"params", StringKey(&ServeConfig::params_dir)},
       {"strict", BoolKey(&ServeConfig::strict)},
       {"skip-invalid-policies", BoolKey(&ServeConfig::skip_invalid_policies)},
+      {"ratcheting", BoolKey(&ServeConfig::ratcheting)},
       {"log-format", StringKey(&ServeConfig::log_format)},
       {"max-body-bytes", PositiveKey([](ServeConfig* c, long long v) {
          c->max_body_bytes = static_cast<std::size_t>(v);

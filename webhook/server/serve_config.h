@@ -18,8 +18,9 @@ namespace rayguard::server {
 struct ServeConfig {
   std::string listen = "0.0.0.0:8443";
   TlsOptions tls;
-  // Empty: the bundled schemas/ and policies/ (the front end finds them).
+  // Empty: the bundled schemas/ (the front end finds it).
   std::string schemas_dir;
+  // Empty: no organisational policies, only the schema and KubeRay's rules.
   std::vector<std::string> policy_dirs;
   std::string params_dir;  // replaces each policies/params/ when set
   std::map<std::string, bool> feature_gates;
@@ -27,6 +28,9 @@ struct ServeConfig {
   // Leave out (and log, and count in rayguard_policies_skipped) policies
   // that do not load, instead of refusing to start or reload.
   bool skip_invalid_policies = false;
+  // On UPDATE, schema and KubeRay rule errors that the stored object already
+  // had are warnings (see validator/ratchet.h).
+  bool ratcheting = true;
   std::string log_format = "text";
   std::size_t max_body_bytes = ServerOptions().max_body_bytes;
   int threads = ServerOptions().threads;
@@ -41,12 +45,11 @@ struct ServeConfig {
 };
 
 // Config-file keys are the long flag names without dashes in front:
-// listen, tls-cert, tls-key, client-ca, schemas, policies (a string or a
-// list), params, feature-gates (a map or "K=V,..."), strict and
-// skip-invalid-policies (true or false), log-format, max-body-bytes,
-// threads, request-timeout, watch-interval, shutdown-delay, shutdown-grace
-// (durations in
-// seconds, fractions allowed).
+// listen, tls-cert, tls-key, client-ca, client-allowed-names (a list),
+// schemas, policies (a string or a list), params, feature-gates (a map or
+// "K=V,..."), strict, skip-invalid-policies and ratcheting (true or false),
+// log-format, max-body-bytes, threads, request-timeout, watch-interval,
+// shutdown-delay, shutdown-grace (durations in seconds, fractions allowed).
 // Applies every key of the YAML file at `path` to *config. Returns
 // InvalidArgument naming the file and key for unknown keys, wrong types or
 // unreadable YAML.

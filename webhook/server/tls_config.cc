@@ -1,9 +1,11 @@
 #include "webhook/server/tls_config.h"
 
 #include <cstdio>
+#include <ctime>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 namespace rayguard::server {
@@ -102,6 +104,36 @@ std::int64_t NotAfter(const X509* cert) {
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
+std::string Iso8601(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return "(unreadable)";
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// A certificate outside its validity period would be refused by every
+// client; loading it would only turn a clear error into failed handshakes.
+Status CheckValidity(const std::string& path, const X509* cert) {
+  const ASN1_TIME* not_after = X509_get0_notAfter(cert);
+  const ASN1_TIME* not_before = X509_get0_notBefore(cert);
+  if (X509_cmp_current_time(not_after) <= 0) {
+    return Status::InvalidArgument(path + ": certificate expired (notAfter " +
+                                   Iso8601(not_after) + ")");
+  }
+  if (X509_cmp_current_time(not_before) >= 0) {
+    return Status::InvalidArgument(
+        path + ": certificate not valid yet (notBefore " +
+        Iso8601(not_before) + ", notAfter " + Iso8601(not_after) + ")");
+  }
+  return Status::Ok();
+}
+
+// Keeps going whatever the chain: the verdict is read afterwards
+// (ClientAuthorized), so a client without a valid certificate can still
+// complete the handshake and reach the probes.
+int KeepVerifying(int, X509_STORE_CTX*) { return 1; }
+
 Result<std::shared_ptr<const TlsConfig::KeyPair>> LoadPair(
     const TlsOptions& options) {
   auto pair = std::make_shared<TlsConfig::KeyPair>();
@@ -112,6 +144,9 @@ Result<std::shared_ptr<const TlsConfig::KeyPair>> LoadPair(
     return Status::InvalidArgument(options.key_file +
                                    ": key does not match certificate " +
                                    options.cert_file);
+  }
+  if (Status s = CheckValidity(options.cert_file, pair->leaf); !s.ok()) {
+    return s;
   }
   pair->not_after = NotAfter(pair->leaf);
   if (!options.client_ca_file.empty()) {
@@ -136,9 +171,53 @@ Result<std::unique_ptr<TlsConfig>> TlsConfig::Load(const TlsOptions& options) {
 Status TlsConfig::Reload() {
   Result<std::shared_ptr<const KeyPair>> pair = LoadPair(options_);
   if (!pair.ok()) return pair.status();
-  std::lock_guard<std::mutex> lock(mu_);
-  pair_ = std::move(*pair);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pair_ = std::move(*pair);
+  }
+  generation_.fetch_add(1);
   return Status::Ok();
+}
+
+bool TlsConfig::ClientAuthorized(SSL* ssl) const {
+  if (options_.client_ca_file.empty()) return true;
+  X509* peer = SSL_get0_peer_certificate(ssl);
+  if (peer == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return false;
+  if (options_.client_allowed_names.empty()) return true;
+  // The subject's common name as Go's crypto/x509 (and so the API server)
+  // reads it: the last CN attribute.
+  const X509_NAME* subject = X509_get_subject_name(peer);
+  int index = -1;
+  int last = -1;
+  while ((index = X509_NAME_get_index_by_NID(subject, NID_commonName,
+                                             index)) >= 0) {
+    last = index;
+  }
+  if (last < 0) return false;
+  const ASN1_STRING* cn =
+      X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, last));
+  const std::string name(reinterpret_cast<const char*>(ASN1_STRING_get0_data(cn)),
+                         static_cast<std::size_t>(ASN1_STRING_length(cn)));
+  for (const std::string& allowed : options_.client_allowed_names) {
+    if (name == allowed) return true;
+  }
+  return false;
+}
+
+void TlsConfig::RefreshSessions(SSL_CTX* ctx) const {
+  const std::uint64_t generation = generation_.load();
+  if (generation == applied_generation_) return;
+  applied_generation_ = generation;
+  SSL_CTX_flush_sessions(ctx, 0);  // 0: every session, expired or not
+  unsigned char keys[80];
+  if (RAND_bytes(keys, sizeof(keys)) == 1) {
+    SSL_CTX_set_tlsext_ticket_keys(ctx, keys, sizeof(keys));
+  }
+  // A session from another context is never resumed, whatever its origin.
+  const std::string context = "rayguard/" + std::to_string(generation);
+  SSL_CTX_set_session_id_context(
+      ctx, reinterpret_cast<const unsigned char*>(context.data()),
+      static_cast<unsigned int>(context.size()));
 }
 
 std::shared_ptr<const TlsConfig::KeyPair> TlsConfig::current() const {
@@ -170,15 +249,19 @@ bool TlsConfig::ConfigureContext(SSL_CTX* ctx) const {
                                SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
   SSL_CTX_set_cert_cb(ctx, &TlsConfig::SelectCertificate,
                       const_cast<TlsConfig*>(this));
-  // Session resumption with client certificates needs a context id.
-  static constexpr unsigned char kSessionContext[] = "rayguard";
-  SSL_CTX_set_session_id_context(ctx, kSessionContext,
-                                 sizeof(kSessionContext) - 1);
+  // Session resumption with client certificates needs a context id; it
+  // changes with every reload (RefreshSessions).
+  const std::string context = "rayguard/" + std::to_string(generation_.load());
+  applied_generation_ = generation_.load();
+  SSL_CTX_set_session_id_context(
+      ctx, reinterpret_cast<const unsigned char*>(context.data()),
+      static_cast<unsigned int>(context.size()));
   if (options_.client_ca_file.empty()) return true;
   // The CAs themselves are set per handshake (SelectCertificate), so a
   // rotated --client-ca applies to new connections like the serving pair.
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                     nullptr);
+  // Asked for, not required: kubelet probes present none. Paths that need
+  // one check ClientAuthorized.
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, &KeepVerifying);
   return true;
 }
 

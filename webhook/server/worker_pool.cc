@@ -1,5 +1,7 @@
 #include "webhook/server/worker_pool.h"
 
+#include <sched.h>
+
 #include <system_error>
 
 namespace rayguard::server {
@@ -14,23 +16,57 @@ constexpr std::size_t kWorkerStackBytes = 64 << 20;
 
 }  // namespace
 
-WorkerPool::WorkerPool(std::size_t threads, std::chrono::milliseconds tick,
-                       std::function<void(std::size_t)> on_backlog,
-                       std::function<void(std::size_t)> on_tick,
-                       std::function<void()> after_task)
-    : on_backlog_(std::move(on_backlog)),
-      on_tick_(std::move(on_tick)),
-      after_task_(std::move(after_task)) {
+void RunWithWorkerStack(const std::function<void()>& fn) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  int err = pthread_attr_setstacksize(&attr, kWorkerStackBytes);
+  pthread_t thread;
+  if (err == 0) {
+    err = pthread_create(
+        &thread, &attr,
+        [](void* f) -> void* {
+          (*static_cast<const std::function<void()>*>(f))();
+          return nullptr;
+        },
+        const_cast<std::function<void()>*>(&fn));
+  }
+  pthread_attr_destroy(&attr);
+  if (err != 0) {
+    throw std::system_error(err, std::generic_category(),
+                            "starting the server's event loop thread");
+  }
+  pthread_join(thread, nullptr);
+}
+
+std::size_t UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  const int n = CPU_COUNT(&set);
+  return n > 0 ? static_cast<std::size_t>(n) : 1;
+}
+
+WorkerPool::WorkerPool(std::size_t threads, std::function<void(void*)> run)
+    : run_(std::move(run)) {
   try {
     for (std::size_t i = 0; i < threads; ++i) StartWorker();
   } catch (...) {
-    shutdown();  // the workers already started must not outlive the pool
+    Join();  // the workers already started must not outlive the pool
     throw;
   }
-  ticker_ = std::thread([this, tick] { Tick(tick); });
 }
 
-WorkerPool::~WorkerPool() { shutdown(); }
+WorkerPool::~WorkerPool() { Join(); }
+
+void WorkerPool::Join() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (pthread_t t : workers_) pthread_join(t, nullptr);
+  workers_.clear();
+}
 
 void WorkerPool::StartWorker() {
   pthread_attr_t attr;
@@ -54,59 +90,28 @@ void WorkerPool::StartWorker() {
   workers_.push_back(thread);
 }
 
-void WorkerPool::enqueue(std::function<void()> fn) {
-  std::size_t backlog;
+void WorkerPool::Submit(void* job) {
+  pending_.fetch_add(1, std::memory_order_acq_rel);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(fn));
-    backlog = BacklogLocked();
+    queue_.push_back(job);
   }
   ready_.notify_one();
-  if (backlog > 0 && on_backlog_) on_backlog_(backlog);
-}
-
-void WorkerPool::Tick(std::chrono::milliseconds every) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!ticked_.wait_for(lock, every, [this] { return stopping_; })) {
-    const std::size_t backlog = BacklogLocked();
-    lock.unlock();
-    if (on_tick_) on_tick_(backlog);
-    lock.lock();
-  }
-}
-
-std::size_t WorkerPool::BacklogLocked() const {
-  return queue_.size() > idle_ ? queue_.size() - idle_ : 0;
 }
 
 void WorkerPool::Work() {
   for (;;) {
-    std::function<void()> task;
+    void* job;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      ++idle_;
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      --idle_;
       if (queue_.empty()) return;  // stopping, nothing left
-      task = std::move(queue_.front());
+      job = queue_.front();
       queue_.pop_front();
     }
-    task();
-    task = nullptr;  // the connection's state goes before after_task_ runs
-    if (after_task_) after_task_();
+    run_(job);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
-}
-
-void WorkerPool::shutdown() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  ready_.notify_all();
-  ticked_.notify_all();
-  for (pthread_t t : workers_) pthread_join(t, nullptr);
-  workers_.clear();
-  if (ticker_.joinable()) ticker_.join();
 }
 
 }  // namespace rayguard::server

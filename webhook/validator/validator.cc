@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <future>
 
+#include "webhook/core/redaction.h"
 #include "webhook/mutation/mutation_layer.h"
 #include "webhook/policy/policy_engine.h"
 #include "webhook/rules/rule_set.h"
 #include "webhook/schema/schema_layer.h"
+#include "webhook/validator/ratchet.h"
 
 namespace rayguard {
 
@@ -50,6 +52,7 @@ Result<std::unique_ptr<const Validator>> Validator::Create(
   auto validator = std::unique_ptr<Validator>(new Validator(
       std::move(layers), std::move(mutators), options.rule_overrides));
   validator->policy_counts_ = policy_counts;
+  validator->ratchet_updates_ = options.ratchet_updates;
   return std::unique_ptr<const Validator>(std::move(validator));
 }
 
@@ -71,7 +74,8 @@ bool Validator::Handles(const nlohmann::json& object) {
   const std::string& a = api->get_ref<const std::string&>();
   const std::string& k = kind->get_ref<const std::string&>();
   return a.rfind("ray.io/", 0) == 0 &&
-         (k == "RayCluster" || k == "RayJob" || k == "RayService");
+         (k == "RayCluster" || k == "RayJob" || k == "RayService" ||
+          k == "RayCronJob");
 }
 
 nlohmann::json Validator::ApplyDefaults(nlohmann::json object) const {
@@ -86,18 +90,22 @@ bool Validator::NeedsDefaults(const nlohmann::json& object) const {
 }
 
 CheckResult Validator::Check(const Resource& resource) const {
-  if (!NeedsDefaults(resource.object)) return RunLayers(resource);
+  const bool deleting = ratchet::IsMetadataOnlyUpdateWhileDeleting(resource);
+  if (!NeedsDefaults(resource.object)) return RunLayers(resource, deleting);
   Resource defaulted = resource;
   defaulted.object = ApplyDefaults(std::move(defaulted.object));
-  return RunLayers(defaulted);
+  return RunLayers(defaulted, deleting);
 }
 
 CheckResult Validator::Check(Resource&& resource) const {
+  const bool deleting = ratchet::IsMetadataOnlyUpdateWhileDeleting(resource);
   resource.object = ApplyDefaults(std::move(resource.object));
-  return RunLayers(resource);
+  return RunLayers(resource, deleting);
 }
 
-CheckResult Validator::RunLayers(const Resource& resource) const {
+// `deleting` is judged on the object as sent, before defaults.
+CheckResult Validator::RunLayers(const Resource& resource,
+                                 bool deleting) const {
   CheckResult result;
   for (const auto& layer : layers_) {
     layer->Check(resource, &result);
@@ -107,7 +115,32 @@ CheckResult Validator::RunLayers(const Resource& resource) const {
     }
   }
   ApplyOverrides(&result.findings);
+  rules::DropSchemaDuplicates(&result.findings);
+  if (ratchet_updates_) {
+    ratchet::ForgiveUnchanged(
+        resource,
+        [this](const nlohmann::json& old) { return CheckStored(old); },
+        &result.findings);
+  }
+  if (deleting) ratchet::AllowWhileDeleting(&result.findings);
+  redaction::ScrubFreeText(resource, &result);
   return result;
+}
+
+// The stored object as the ratcheting layers judge it: a no-op UPDATE of
+// it, so that update-only rules see what they would have seen.
+ratchet::Stored Validator::CheckStored(const nlohmann::json& old_object) const {
+  Resource stored;
+  stored.admission.operation = "UPDATE";
+  stored.admission.old_object = old_object;
+  stored.object = ApplyDefaults(old_object);
+  CheckResult result;
+  for (const auto& layer : layers_) {
+    if (layer->name() == "policies") continue;
+    layer->Check(stored, &result);
+    if (result.findings.size() >= kMaxFindings) break;
+  }
+  return {std::move(stored.object), std::move(result.findings)};
 }
 
 // Keeps the first kMaxFindings and says the rest was not looked at; an
@@ -126,10 +159,14 @@ Result<MutationOutcome> Validator::Mutate(const Resource& resource) const {
   MutationOutcome out{resource.object, {}};
   for (const auto& m : mutators_) {
     Status s = m->Mutate(resource, &out.object, &out.result);
-    if (!s.ok()) return s.WithPrefix(std::string(m->name()));
+    if (!s.ok()) {
+      return redaction::ScrubStatus(resource,
+                                    s.WithPrefix(std::string(m->name())));
+    }
   }
   if (Status s = CheckMutatedSchema(resource, out.object); !s.ok()) return s;
   ApplyOverrides(&out.result.findings);
+  redaction::ScrubFreeText(resource, &out.result);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "webhook/core/layer.h"
 #include "webhook/core/resource.h"
 #include "webhook/core/result.h"
+#include "webhook/validator/ratchet.h"
 
 namespace rayguard {
 
@@ -30,6 +31,10 @@ struct ValidatorOptions {
   // thread instead, so that every rebuild allocates from, and frees to, the
   // same thread's heap rather than leaving memory with exited threads.
   bool parallel_load = true;
+  // On UPDATE, errors of the schema and KubeRay rules that the stored object
+  // (oldObject) already had are warnings, as the API server ratchets CRD
+  // validation. Policies are never ratcheted.
+  bool ratchet_updates = true;
 };
 
 // The result of mutation: the final object and anything found on the way.
@@ -59,13 +64,16 @@ class Validator {
             std::vector<std::unique_ptr<MutatingLayer>> mutators,
             std::map<std::string, std::string> rule_overrides = {});
 
-  // True for ray.io RayCluster, RayJob and RayService objects; every other
-  // object is allowed unchecked.
+  // True for ray.io RayCluster, RayJob, RayService and RayCronJob objects;
+  // every other object is allowed unchecked.
   static bool Handles(const nlohmann::json& object);
 
   // Runs every layer on `resource` (CRD defaults applied first). The object
   // is copied only when defaulting would change it: an object from the API
-  // server arrives defaulted and is checked where it lies.
+  // server arrives defaulted and is checked where it lies. On UPDATE,
+  // unchanged faults ratchet (see ratchet.h) and a metadata-only update of
+  // an object being deleted is never denied. Secret values are never quoted
+  // in the findings.
   CheckResult Check(const Resource& resource) const;
   // The same on a resource the caller is done with: defaults apply in place.
   CheckResult Check(Resource&& resource) const;
@@ -86,8 +94,9 @@ class Validator {
 
  private:
   bool NeedsDefaults(const nlohmann::json& object) const;
-  CheckResult RunLayers(const Resource& resource) const;
+  CheckResult RunLayers(const Resource& resource, bool deleting) const;
   void ApplyOverrides(Findings* findings) const;
+  ratchet::Stored CheckStored(const nlohmann::json& old_object) const;
   static void StopAtTooManyFindings(Findings* findings);
   Status CheckMutatedSchema(const Resource& resource,
                             const nlohmann::json& mutated) const;
@@ -99,6 +108,7 @@ class Validator {
   std::vector<std::unique_ptr<MutatingLayer>> mutators_;
   std::map<std::string, std::string> rule_overrides_;
   PolicyCounts policy_counts_;
+  bool ratchet_updates_ = true;
 };
 
 }  // namespace rayguard

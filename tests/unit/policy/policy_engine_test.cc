@@ -163,6 +163,24 @@ TEST(PolicyEngineTest, ValidationErrorFollowsFailurePolicyAndActions) {
   EXPECT_TRUE(Eval(**ignore, Cluster(0)).findings.empty());
 }
 
+// Offline there is no authorizer to ask: a policy using it compiles, and its
+// check is an evaluation error, so the policy's failurePolicy decides.
+TEST(PolicyEngineTest, AuthorizerChecksFollowFailurePolicy) {
+  const std::string v = R"(  validations:
+  - expression: authorizer.group('ray.io').resource('rayclusters').check('create').allowed()
+)";
+  auto fail = Build(PolicyYaml(v));
+  ASSERT_TRUE(fail.ok()) << fail.status().message();
+  CheckResult r = Eval(**fail, Cluster(0));
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].severity, Severity::kError);
+  EXPECT_THAT(r.findings[0].message, HasSubstr("authorizer"));
+  EXPECT_FALSE(r.allowed());
+  auto ignore = Build(PolicyYaml("  failurePolicy: Ignore\n" + v));
+  ASSERT_TRUE(ignore.ok()) << ignore.status().message();
+  EXPECT_TRUE(Eval(**ignore, Cluster(0)).allowed());
+}
+
 TEST(PolicyEngineTest, MessageExpressionAndDefaultMessage) {
   auto engine = Build(PolicyYaml(R"(  variables:
   - name: count

@@ -135,8 +135,37 @@ TEST(ReporterTest, GithubMatchesGolden) {
   ExpectGolden("github.txt", Render(Format::kGithub));
 }
 
+TEST(ReporterTest, OpenReportsMatchesGolden) {
+  ExpectGolden("openreports.yaml", Render(Format::kOpenReports));
+}
+
+TEST(ReporterTest, TextNamesTheConfigFileUsed) {
+  std::ostringstream out;
+  ReporterOptions options;
+  options.config_file = "../.rayguard.yaml";
+  auto reporter = NewReporter(Format::kText, out, options);
+  reporter->Flush();
+  EXPECT_THAT(out.str(), ::testing::EndsWith("\nConfig: ../.rayguard.yaml\n"));
+  EXPECT_THAT(Render(Format::kText), ::testing::Not(::testing::HasSubstr("Config:")));
+}
+
+TEST(ReporterTest, EveryFormatInTheTableParsesAndHasAReporter) {
+  ASSERT_EQ(Formats().size(), 6u);
+  for (const FormatInfo& f : Formats()) {
+    Result<Format> parsed = ParseFormat(f.name);
+    ASSERT_TRUE(parsed.ok()) << f.name;
+    EXPECT_EQ(*parsed, f.format);
+    EXPECT_FALSE(f.extension.empty());
+    std::ostringstream out;
+    EXPECT_NE(NewReporter(f.format, out), nullptr);
+  }
+  EXPECT_EQ(FormatNameList(), "text, json, junit, sarif, github or openreports");
+}
+
 TEST(ReporterTest, UnknownFormatIsRejected) {
-  EXPECT_FALSE(ParseFormat("yaml").ok());
+  Result<Format> yaml = ParseFormat("yaml");
+  ASSERT_FALSE(yaml.ok());
+  EXPECT_THAT(yaml.status().message(), ::testing::HasSubstr(FormatNameList()));
   EXPECT_TRUE(ParseFormat("sarif").ok());
 }
 

@@ -52,7 +52,8 @@ TEST(RulesCommandTest, TextShowsIdsGatesAndCount) {
   EXPECT_THAT(
       out.stdout_text,
       ::testing::HasSubstr(
-          "kuberay/tls-feature-gate\n  kinds: RayCluster,RayJob,RayService\n"
+          "kuberay/tls-feature-gate\n"
+          "  kinds: RayCluster,RayJob,RayService,RayCronJob\n"
           "  feature gate: RayClusterMTLS (default off)\n"));
   EXPECT_THAT(out.stdout_text,
               ::testing::HasSubstr(std::to_string(rules::AllRules().size()) +

@@ -30,6 +30,12 @@ const std::map<std::string, GatedSample>& GatedSamples() {
       {"ray-cluster.mtls.yaml", {"RayClusterMTLS", "kuberay/tls-feature-gate"}},
       {"ray-cluster.network-policy-deny-all.yaml",
        {"RayClusterNetworkPolicy", "kuberay/network-policy-feature-gate"}},
+      // A warning: the operator stores RayCronJobs but acts on them only
+      // with the gate on.
+      {"ray-cronjob.sample.yaml",
+       {"RayCronJob", "kuberay/raycronjob-feature-gate"}},
+      {"ray-cronjob-timezone.sample.yaml",
+       {"RayCronJob", "kuberay/raycronjob-feature-gate"}},
   };
   return kSamples;
 }

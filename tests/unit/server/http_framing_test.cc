@@ -55,7 +55,15 @@ INSTANTIATE_TEST_SUITE_P(
                     {{"Transfer-Encoding ", "chunked"}, {"Content-Length", "2"}},
                     400, "malformed header name"},
         FramingCase{"PostWithoutLength", "POST", {{"Host", "x"}}, 411,
-                    "Content-Length is required"}),
+                    "Content-Length is required"},
+        FramingCase{"Gzip", "POST",
+                    {{"Content-Length", "2"}, {"Content-Encoding", "gzip"}},
+                    415,
+                    "Content-Encoding gzip is not supported; send the body "
+                    "uncompressed"},
+        FramingCase{"Identity", "POST",
+                    {{"Content-Length", "2"}, {"content-encoding", "Identity"}},
+                    0, ""}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -33,6 +33,7 @@ TEST(ServeConfigTest, ConfigFileSetsEveryKey) {
       "params: /etc/rayguard/params\n"
       "strict: true\n"
       "skip-invalid-policies: true\n"
+      "ratcheting: false\n"
       "log-format: json\n"
       "max-body-bytes: 1024\n"
       "threads: 8\n"
@@ -51,6 +52,7 @@ TEST(ServeConfigTest, ConfigFileSetsEveryKey) {
   EXPECT_EQ(c.params_dir, "/etc/rayguard/params");
   EXPECT_TRUE(c.strict);
   EXPECT_TRUE(c.skip_invalid_policies);
+  EXPECT_FALSE(c.ratcheting);  // on by default
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.max_body_bytes, 1024u);
   EXPECT_EQ(c.threads, 8);

@@ -50,16 +50,23 @@ class LocalNode : public Node {
 };
 
 Value SelectField(const Value& v, const std::string& field, bool test_only,
-                  bool optional) {
+                  bool optional, bool strict) {
   if (v.IsError()) return v;
   if (v.kind() == K::kOptional) {
     // `opt.?field` / `opt.field` on an optional chains through it.
     const Value* inner = v.optional_value();
     if (!inner) return test_only ? Value::Bool(false) : v;
-    return SelectField(*inner, field, test_only, !test_only);
+    return SelectField(*inner, field, test_only, !test_only, strict);
   }
   if (v.kind() != K::kMap && v.kind() != K::kObject) {
     if (v.kind() == K::kNull && test_only) return Value::Bool(false);
+    // As cel-go without its error-on-bad-presence-test option (the API
+    // server's setting): has() and `.?` through null or a scalar find
+    // nothing.
+    if (!strict && v.kind() != K::kList) {
+      if (test_only) return Value::Bool(false);
+      if (optional) return Value::OptionalNone();
+    }
     return Value::Error("no such key: " + field + " (cannot select a field of " +
                         v.TypeName() + ")");
   }
@@ -98,7 +105,8 @@ class SelectNode : public Node {
       if (!v) return Value::Error("no such key: " + field_);
       return std::move(*v);
     }
-    return SelectField(operand_->Eval(f), field_, test_only_, optional_);
+    return SelectField(operand_->Eval(f), field_, test_only_, optional_,
+                       f.strict_presence);
   }
 
  private:
@@ -151,7 +159,7 @@ class PathNode : public Node {
           continue;
         }
       }
-      v = SelectField(v, steps_[i].field, false, false);
+      v = SelectField(v, steps_[i].field, false, false, f.strict_presence);
       if (v.IsError()) {
         if (v.error_position() >= 0) return v;
         return v.WithErrorPosition(steps_[i].position);
@@ -166,7 +174,7 @@ class PathNode : public Node {
                          : Value::FromJson(member);
       }
     }
-    return SelectField(v, field, test_only_, optional_);
+    return SelectField(v, field, test_only_, optional_, f.strict_presence);
   }
 
  private:
@@ -195,13 +203,13 @@ int64_t ListIndex(const Value& i, bool* ok) {
   }
 }
 
-Value IndexValue(const Value& c, const Value& i, bool optional) {
+Value IndexValue(const Value& c, const Value& i, bool optional, bool strict) {
   if (c.IsError()) return c;
   if (i.IsError()) return i;
   if (c.kind() == K::kOptional) {
     const Value* inner = c.optional_value();
     if (!inner) return c;
-    return IndexValue(*inner, i, true);
+    return IndexValue(*inner, i, true, strict);
   }
   if (c.kind() == K::kList) {
     bool ok;
@@ -224,6 +232,8 @@ Value IndexValue(const Value& c, const Value& i, bool optional) {
     if (!v) return Value::Error("no such key: " + i.DebugString());
     return std::move(*v);
   }
+  // `[?]` on null or a scalar: nothing there (cel-go, as for `.?`).
+  if (optional && !strict) return Value::OptionalNone();
   return NoSuchOverload("_[_]", std::array<Value, 2>{c, i});
 }
 
@@ -234,7 +244,7 @@ class IndexNode : public Node {
   Value DoEval(Frame& f) const override {
     if (!f.Charge(1)) return CostExceeded();
     Value c = c_->Eval(f);
-    return IndexValue(c, i_->Eval(f), optional_);
+    return IndexValue(c, i_->Eval(f), optional_, f.strict_presence);
   }
 
  private:

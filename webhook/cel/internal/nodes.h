@@ -21,6 +21,10 @@ struct Frame {
   uint64_t cost = 0;
   uint64_t limit = 0;  // 0: unlimited
   bool exhausted = false;
+  // cel-go's error-on-bad-presence-test option, which plain CEL's
+  // conformance suite expects and the API server leaves off: when set,
+  // `.?`/`[?]` through null or a scalar is an error, not optional.none().
+  bool strict_presence = false;
 
   // Adds `n` to the cost; false (and `exhausted`) once over the limit.
   bool Charge(uint64_t n) {

@@ -1,6 +1,8 @@
 // `<string>.format(list)`: printf-style substitution. Clauses: %s %d %f %e
-// %b %o %x %X, precision for %f/%e (default 6), and %% for a literal percent
-// sign. Two dialects:
+// %b %o %x %X, an optional ".N" (a precision for %f, read and ignored
+// elsewhere; for %e a precision in cel-spec, a width in Kubernetes), and %%
+// for a literal percent sign. Any N is safe: text is sized to what it
+// renders. Two dialects:
 //  - Kubernetes (strings extension versions 1 to 3, what the API server
 //    runs): cel-go's older formatter with the en_US locale; list and map
 //    elements are shown like CEL literals, %f/%e take doubles only.
@@ -14,6 +16,7 @@
 
 #include "webhook/cel/function_registry.h"
 #include "webhook/cel/internal/format.h"
+#include "webhook/cel/internal/format_clauses.h"
 
 namespace rayguard::cel {
 
@@ -54,9 +57,7 @@ Piece Quoted(const Value& v, Spec spec) {
       if (std::isnan(d) || std::isinf(d)) {
         return {"\"" + internal::GoFormatDouble(d) + "\"", ""};
       }
-      char buf[400];
-      std::snprintf(buf, sizeof buf, "%.6f", d);
-      return {buf, ""};
+      return {internal::PrintfFixed(d, 6), ""};
     }
     case K::kTimestamp:
       return {"timestamp(\"" + internal::FormatTimestamp(v.time_value()) +
@@ -196,15 +197,6 @@ Piece Hex(const Value& v, bool upper) {
       v.TypeName());
 }
 
-// Groups the integer digits in threes with ',' (the en locale's pattern).
-std::string Grouped(std::string number) {
-  size_t start = number[0] == '-' ? 1 : 0;
-  size_t end = number.find_first_of(".e");
-  if (end == std::string::npos) end = number.size();
-  for (size_t i = end; i > start + 3; i -= 3) number.insert(i - 3, ",");
-  return number;
-}
-
 // %f and %e take a double, or one of the strings "NaN", "Infinity",
 // "-Infinity" (Kubernetes), or any number (cel-spec).
 std::optional<double> Floating(const Value& v, Spec spec) {
@@ -220,122 +212,67 @@ std::optional<double> Floating(const Value& v, Spec spec) {
   return std::nullopt;
 }
 
-// The locale printer writes infinity as the symbol ∞.
-std::optional<std::string> NonFinite(double d, Spec spec) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d) && spec) return SpecDouble(d);
-  if (std::isinf(d)) return d > 0 ? "∞" : "-∞";
-  return std::nullopt;
+// Go's fmt refuses precisions past ten million the same way (cel-spec).
+std::string SpecFloat(double d, int64_t precision, bool scientific) {
+  if (std::isnan(d) || std::isinf(d)) return SpecDouble(d);
+  if (internal::GoPrintfRefuses(precision)) return "%!(NOVERB)";
+  return scientific ? internal::PrintfScientific(d, precision)
+                    : internal::PrintfFixed(d, precision);
 }
 
-Piece Fixed(const Value& v, int precision, Spec spec) {
+Piece Fixed(const Value& v, std::optional<int64_t> precision, Spec spec) {
   auto d = Floating(v, spec);
   if (!d) {
     return Fail("fixed-point clause can only be used on doubles, was given " +
                 v.TypeName());
   }
-  if (auto s = NonFinite(*d, spec)) return {*s, ""};
-  char buf[400];
-  std::snprintf(buf, sizeof buf, "%.*f", precision, *d);
-  return {spec ? std::string(buf) : Grouped(buf), ""};
+  int64_t p = precision.value_or(6);
+  if (spec) return {SpecFloat(*d, p, false), ""};
+  return {internal::KubernetesFixed(*d, p), ""};
 }
 
-// Kubernetes: "3.140000×10⁰⁰", the locale printer's scientific form,
-// exponent in superscript digits with at least two of them. cel-spec:
-// "3.140000e+00".
-Piece Scientific(const Value& v, int precision, Spec spec) {
+// Kubernetes: "3.140000×10⁰⁰"; the number after '.' is a width there.
+// cel-spec: "3.140000e+00".
+Piece Scientific(const Value& v, std::optional<int64_t> precision,
+                 Spec spec) {
   auto d = Floating(v, spec);
   if (!d) {
     return Fail("scientific clause can only be used on doubles, was given " +
                 v.TypeName());
   }
-  if (auto s = NonFinite(*d, spec)) return {*s, ""};
-  char buf[400];
-  std::snprintf(buf, sizeof buf, "%.*e", precision, *d);
-  if (spec) return {buf, ""};
-  std::string_view text(buf);
-  size_t e = text.find('e');
-  static const char* const kSuper[] = {"⁰", "¹", "²", "³", "⁴",
-                                       "⁵", "⁶", "⁷", "⁸", "⁹"};
-  std::string out(text.substr(0, e));
-  out += "×10";
-  if (text[e + 1] == '-') out += "⁻";
-  for (char c : text.substr(e + 2)) out += kSuper[c - '0'];
-  return {out, ""};
+  int64_t p = precision.value_or(6);
+  if (spec) return {SpecFloat(*d, p, true), ""};
+  return {internal::KubernetesScientific(*d, p), ""};
 }
 
-Piece Clause(char verb, int precision, const Value& arg, Spec spec) {
-  switch (verb) {
+// One clause over its argument. A precision only matters to %f and %e;
+// cel-go reads and ignores it elsewhere ("%.3d").
+Piece Clause(const internal::FormatClause& c, const Value& arg, Spec spec) {
+  switch (c.verb) {
     case 's': return Rendered(arg, spec);
     case 'd': return Decimal(arg, spec);
-    case 'f': return Fixed(arg, precision, spec);
-    case 'e': return Scientific(arg, precision, spec);
+    case 'f': return Fixed(arg, c.precision, spec);
+    case 'e': return Scientific(arg, c.precision, spec);
     case 'b': return Binary(arg);
     case 'o': return Octal(arg);
     case 'x': return Hex(arg, false);
-    case 'X': return Hex(arg, true);
+    default: return Hex(arg, true);  // 'X'; WalkFormat admits no other verb
   }
-  return Fail("could not parse formatting clause: unrecognized formatting "
-              "clause \"" + std::string(1, verb) + "\"");
-}
-
-Value Error(std::string_view message) {
-  return Value::Error("error during formatting: " + std::string(message));
-}
-
-// Reads "%[.N]v" at text[*i] (just past the '%'); the precision is -1 when
-// absent. False for a truncated clause.
-bool ReadClause(std::string_view text, size_t* i, int* precision, char* verb) {
-  *precision = -1;
-  if (*i < text.size() && text[*i] == '.') {
-    size_t start = ++*i;
-    while (*i < text.size() && text[*i] >= '0' && text[*i] <= '9' &&
-           *i - start < 3) {
-      ++*i;
-    }
-    if (*i == start) return false;
-    *precision = std::stoi(std::string(text.substr(start, *i - start)));
-  }
-  if (*i >= text.size()) return false;
-  *verb = text[(*i)++];
-  return true;
 }
 
 template <Spec spec>
 Value Format(Args a) {
-  std::string_view text = a[0].string_value();
   const Value& args = a[1];
   std::string out;
-  size_t next_arg = 0;
-  for (size_t i = 0; i < text.size();) {
-    char c = text[i++];
-    if (c != '%') {
-      out += c;
-      continue;
-    }
-    if (i < text.size() && text[i] == '%') {
-      out += '%';
-      ++i;
-      continue;
-    }
-    int precision;
-    char verb;
-    if (!ReadClause(text, &i, &precision, &verb)) {
-      return Error("could not parse formatting clause: unexpected end of "
-                   "string");
-    }
-    if (precision >= 0 && verb != 'f' && verb != 'e') {
-      return Error("could not parse formatting clause: precision is only "
-                   "allowed with %f and %e");
-    }
-    if (next_arg >= args.list_size()) {
-      return Error("index " + std::to_string(next_arg) + " out of range");
-    }
-    Piece p = Clause(verb, precision < 0 ? 6 : precision,
-                     args.list_at(next_arg++), spec);
-    if (!p.error.empty()) return Error(p.error);
-    out += p.text;
-  }
+  std::string error = internal::WalkFormat(
+      a[0].string_value(), args.list_size(),
+      [&](const internal::FormatClause& c, std::string* text) {
+        Piece p = Clause(c, args.list_at(c.arg_index), spec);
+        *text += p.text;
+        return p.error;
+      },
+      &out);
+  if (!error.empty()) return Value::Error(error);
   return Value::String(std::move(out));
 }
 

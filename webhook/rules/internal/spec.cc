@@ -54,12 +54,19 @@ int EnvIndex(const json* container, std::string_view name) {
   return -1;
 }
 
+const std::vector<std::string> kClusterKinds = {"RayCluster", "RayJob",
+                                                "RayService", "RayCronJob"};
+const std::vector<std::string> kJobKinds = {"RayJob", "RayCronJob"};
+
 namespace {
 
-const json* OldAt(const RuleContext& ctx,
-                  std::initializer_list<std::string_view> keys) {
-  if (ctx.resource.admission.operation != "UPDATE") return nullptr;
-  return At(&ctx.resource.admission.old_object, keys);
+// Where each kind keeps its RayCluster spec, below `spec`.
+std::vector<std::string_view> ClusterSpecKeys(const std::string& kind) {
+  if (kind == "RayCluster") return {};
+  if (kind == "RayJob") return {"rayClusterSpec"};
+  if (kind == "RayService") return {"rayClusterConfig"};
+  if (kind == "RayCronJob") return {"jobTemplate", "rayClusterSpec"};
+  return {"-"};  // no such member: the kind carries no cluster spec
 }
 
 }  // namespace
@@ -68,22 +75,36 @@ void ForEachClusterSpec(const RuleContext& ctx,
                         const std::function<void(const ClusterSpec&)>& fn) {
   const json& object = ctx.resource.object;
   const std::string kind = ctx.resource.kind();
-  const json& annotations =
-      ObjectOrEmpty(At(&object, {"metadata", "annotations"}));
-  const char* field = nullptr;
-  if (kind == "RayJob") field = "rayClusterSpec";
-  if (kind == "RayService") field = "rayClusterConfig";
-  if (kind == "RayCluster") {
-    const json* spec = Member(&object, "spec");
-    if (spec == nullptr || !spec->is_object()) return;
-    fn({*spec, FieldPath("spec"), annotations, OldAt(ctx, {"spec"}), kind});
-    return;
+  bool update = ctx.resource.admission.operation == "UPDATE";
+  const json* spec = Member(&object, "spec");
+  const json* old_spec =
+      update ? Member(&ctx.resource.admission.old_object, "spec") : nullptr;
+  FieldPath path("spec");
+  for (std::string_view key : ClusterSpecKeys(kind)) {
+    spec = Member(spec, key);
+    old_spec = Member(old_spec, key);
+    path = path.Child(key);
   }
-  if (field == nullptr) return;
-  const json* spec = At(&object, {"spec", field});
   if (spec == nullptr || !spec->is_object()) return;
-  fn({*spec, FieldPath("spec").Child(field), annotations,
-      OldAt(ctx, {"spec", field}), kind});
+  const json& annotations =
+      kind == "RayCronJob"
+          ? ObjectOrEmpty(nullptr)
+          : ObjectOrEmpty(At(&object, {"metadata", "annotations"}));
+  fn({*spec, path, annotations, old_spec, kind});
+}
+
+void ForEachJobSpec(const RuleContext& ctx,
+                    const std::function<void(const JobSpec&)>& fn) {
+  const std::string kind = ctx.resource.kind();
+  const json* spec = nullptr;
+  FieldPath path("spec");
+  if (kind == "RayJob") spec = Member(&ctx.resource.object, "spec");
+  if (kind == "RayCronJob") {
+    spec = At(&ctx.resource.object, {"spec", "jobTemplate"});
+    path = path.Child("jobTemplate");
+  }
+  if (spec == nullptr || !spec->is_object()) return;
+  fn({*spec, path});
 }
 
 void ForEachWorkerGroup(const ClusterSpec& c,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "webhook/core/field_path.h"
 #include "webhook/rules/rule.h"
@@ -34,14 +35,22 @@ const json& ObjectOrEmpty(const json* v);
 // Index of the env var `name` in container["env"], or -1.
 int EnvIndex(const json* container, std::string_view name);
 
+// The kinds that carry a RayCluster spec, and those that carry a RayJob spec.
+extern const std::vector<std::string> kClusterKinds;
+extern const std::vector<std::string> kJobKinds;
+
 // One RayCluster spec to check: a RayCluster's `spec`, a RayJob's
-// `spec.rayClusterSpec` or a RayService's `spec.rayClusterConfig`.
+// `spec.rayClusterSpec`, a RayService's `spec.rayClusterConfig` or a
+// RayCronJob's `spec.jobTemplate.rayClusterSpec`.
 struct ClusterSpec {
   const json& spec;
-  FieldPath path;           // where `spec` sits in the object
-  const json& annotations;  // the owning object's metadata.annotations
-  const json* old_spec;     // the same spec in oldObject on UPDATE, else null
-  std::string kind;         // kind of the owning object
+  FieldPath path;  // where `spec` sits in the object
+  // The annotations KubeRay validates the spec with: the owning object's
+  // metadata.annotations; none for a RayCronJob, whose RayJobs carry only
+  // KubeRay's own.
+  const json& annotations;
+  const json* old_spec;  // the same spec in oldObject on UPDATE, else null
+  std::string kind;      // kind of the owning object
 };
 
 // Calls `fn` for the cluster spec the resource carries, if any.
@@ -55,6 +64,25 @@ using ClusterCheck = void (*)(const ClusterSpec&, const RuleContext&,
 template <ClusterCheck F>
 void OnEachClusterSpec(const RuleContext& ctx, Findings* findings) {
   ForEachClusterSpec(ctx, [&](const ClusterSpec& c) { F(c, ctx, findings); });
+}
+
+// One RayJob spec to check: a RayJob's `spec` or a RayCronJob's
+// `spec.jobTemplate` (KubeRay validates the template as a RayJob spec).
+struct JobSpec {
+  const json& spec;
+  FieldPath path;  // where `spec` sits in the object
+};
+
+// Calls `fn` for the RayJob spec the resource carries, if any.
+void ForEachJobSpec(const RuleContext& ctx,
+                    const std::function<void(const JobSpec&)>& fn);
+
+using JobCheck = void (*)(const JobSpec&, const RuleContext&, Findings*);
+
+// Adapts a RayJob-spec check to a Rule::check function.
+template <JobCheck F>
+void OnEachJobSpec(const RuleContext& ctx, Findings* findings) {
+  ForEachJobSpec(ctx, [&](const JobSpec& j) { F(j, ctx, findings); });
 }
 
 // A head or worker group of a cluster spec.

@@ -42,8 +42,8 @@ const char kQualifiedPartRule[] =
 
 }  // namespace
 
-bool IsDns1035Label(std::string_view s, bool prefix) {
-  if (s.empty() || s.size() > kMaxLabelLength) return false;
+bool MatchesDns1035Pattern(std::string_view s, bool prefix) {
+  if (s.empty()) return false;
   if (!(s.front() >= 'a' && s.front() <= 'z')) return false;
   for (char c : s) {
     if (!IsLowerAlnum(c) && c != '-') return false;
@@ -173,6 +173,8 @@ std::optional<double> ParseGoDuration(std::string_view s) {
     }
     if (!matched) return std::nullopt;
   }
+  // A time.Duration is an int64 of nanoseconds; Go rejects anything larger.
+  if (total > 9223372036854775807.0) return std::nullopt;
   return sign * total;
 }
 
@@ -189,6 +191,13 @@ std::optional<std::int64_t> ParseGoInt(std::string_view s) {
     n = n * 10 + (c - '0');
   }
   return negative ? -n : n;
+}
+
+std::string TrimSpace(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
+  std::size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return "";
+  return std::string(s.substr(begin, s.find_last_not_of(kSpace) - begin + 1));
 }
 
 }  // namespace rayguard::rules::internal

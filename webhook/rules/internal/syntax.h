@@ -12,9 +12,11 @@
 
 namespace rayguard::rules::internal {
 
-// RFC 1035 label: [a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters.
-// With `prefix`, a trailing '-' is allowed (a generateName prefix).
-bool IsDns1035Label(std::string_view s, bool prefix = false);
+// The RFC 1035 label pattern [a-z]([-a-z0-9]*[a-z0-9])?, at any length (a
+// label's 63-character limit is below every KubeRay name limit, which is
+// reported on its own). With `prefix`, a trailing '-' is allowed (a
+// generateName prefix).
+bool MatchesDns1035Pattern(std::string_view s, bool prefix = false);
 // RFC 1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters.
 bool IsDns1123Label(std::string_view s);
 
@@ -34,6 +36,10 @@ bool VersionLess(const std::vector<std::int64_t>& a,
 // time.ParseDuration in nanoseconds ("1h30m", "-5s", "300ms"); nullopt when
 // it does not parse.
 std::optional<double> ParseGoDuration(std::string_view s);
+// strings.TrimSpace for ASCII white space (the only kind a value written in
+// YAML or JSON plausibly carries around a keyword).
+std::string TrimSpace(std::string_view s);
+
 // strconv.Atoi: optional sign and decimal digits only.
 std::optional<std::int64_t> ParseGoInt(std::string_view s);
 

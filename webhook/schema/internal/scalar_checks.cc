@@ -126,17 +126,6 @@ bool IsInteger(const json& v) {
   return std::isfinite(d) && std::floor(d) == d;
 }
 
-bool IsSensitiveField(std::string_view name) {
-  if (name == "value") return true;  // env[].value may carry a credential
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  for (const char* word : {"password", "secret", "token", "credential"}) {
-    if (lower.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
 std::optional<Finding> CheckScalar(const SchemaNode& s, const json& v,
                                    const FieldPath& path, const json& shown) {
   if (v.is_string()) return CheckString(s, v, path, shown);

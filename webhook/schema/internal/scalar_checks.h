@@ -15,10 +15,6 @@ namespace rayguard::schema::internal {
 // 2.0 is the integer 2).
 bool IsInteger(const nlohmann::json& v);
 
-// True for field names whose values must never be echoed in a message
-// (env values, passwords, tokens, secrets, credentials).
-bool IsSensitiveField(std::string_view name);
-
 // Checks a string, number or int-or-string `v` (already known to have the
 // schema's type) against format, bounds, lengths and pattern. Returns the
 // first fault as a Finding at `path`, showing `shown` as the value.
