@@ -276,7 +276,7 @@ TEST_F(HostileConnectionsTest, BeyondTheConnectionLimitNewConnectionsAreRefusedA
 // is answered. Each takes over a second to judge, so the deadline here is
 // a minute; the waiting itself is the point.
 TEST_F(HostileConnectionsTest, SixteenConcurrentThreeMebibyteReviewsStayUnderTheMemoryLimit) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#ifdef RAYGUARD_SANITIZED
   GTEST_SKIP() << "peak RSS means nothing under a sanitizer's allocator";
 #endif
   auto server = Start({"--request-timeout", "120"});
