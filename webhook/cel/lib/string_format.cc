@@ -51,6 +51,11 @@ Piece Quoted(const Value& v, Spec spec) {
     case K::kString:
       return {internal::QuoteString(v.string_value()), ""};
     case K::kBytes:
+      // As at the top level: cel-go converts the bytes to a string first,
+      // which fails for invalid UTF-8 (and the result must stay UTF-8).
+      if (!internal::IsValidUtf8(v.string_value())) {
+        return Fail("invalid UTF-8 in bytes, cannot convert to string");
+      }
       return {"b" + internal::QuoteString(v.string_value()), ""};
     case K::kDouble: {
       double d = v.double_value();

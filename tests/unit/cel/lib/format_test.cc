@@ -58,6 +58,13 @@ INSTANTIATE_TEST_SUITE_P(
             "\"[duration(\\\"90s\\\")]\""},
         Row{"'%s %s'.format([1e21, int])", "\"1e+21 int\""},
         Row{"'%s'.format([optional.none()])", "error: string clause"},
+        // Bytes inside a list or map are converted to a string too, so
+        // invalid UTF-8 there fails as it does at the top level (the
+        // result of format() must stay valid UTF-8).
+        Row{"'%s'.format([[b'\\xff']])", "compile: invalid UTF-8 in bytes"},
+        Row{"'%s'.format([{1: b'\\xff'}])",
+            "compile: invalid UTF-8 in bytes"},
+        Row{"'%s'.format([[b'\\xc3\\xa9']])", "\"[b\\\"é\\\"]\""},
         Row{"'%s %s'.format(['one'])", "compile: index 1 out of range"},
         Row{"'%q'.format([1])", "compile: unrecognized formatting clause"},
         // cel-go reads a precision before any verb and ignores it but for
