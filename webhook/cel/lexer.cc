@@ -151,7 +151,19 @@ Status Lexer::Next(Token* t) {
     }
   }
   return Error(t->position, std::string("token recognition error at: '") +
-                                c + "'");
+                                CharacterAt(pos_) + "'");
+}
+
+// The whole character at `pos` (cel-go's lexer reads runes), so an error
+// message never holds part of a multi-byte UTF-8 sequence; a byte that
+// starts no valid sequence is shown as \xNN.
+std::string Lexer::CharacterAt(size_t pos) const {
+  const auto lead = static_cast<unsigned char>(src_[pos]);
+  const size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  std::string_view ch = src_.substr(pos, len);
+  if (internal::IsValidUtf8(ch)) return std::string(ch);
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("\\x") + kHex[lead >> 4] + kHex[lead & 0xF];
 }
 
 Status Lexer::LexNumber(Token* t) {

@@ -38,6 +38,7 @@ class Lexer {
  private:
   Status Next(Token* t);
   Status LexNumber(Token* t);
+  std::string CharacterAt(size_t pos) const;
   Status LexString(Token* t, bool raw, bool bytes);
   Status Error(int32_t pos, const std::string& message) const;
 

@@ -85,6 +85,19 @@ TEST(CompileTest, SyntaxErrorNamesLineAndColumnWithCaret) {
   EXPECT_THAT(p.status().message(), HasSubstr(" |   * 2\n | ..^"));
 }
 
+// A character the grammar does not know is named whole, never as the first
+// byte of its UTF-8 sequence (the message must stay valid UTF-8).
+TEST(CompileTest, UnknownCharacterIsNamedWhole) {
+  auto p = Compile("1 \u06a5 2", Env());
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.status().message(),
+              HasSubstr("token recognition error at: '\u06a5'"));
+  auto q = Compile("1 \u00e9", Env());
+  ASSERT_FALSE(q.ok());
+  EXPECT_THAT(q.status().message(),
+              HasSubstr("token recognition error at: '\u00e9'"));
+}
+
 TEST(CompileTest, UndeclaredVariableIsACompileError) {
   auto p = Compile("objekt.spec", Env::Admission());
   ASSERT_FALSE(p.ok());
