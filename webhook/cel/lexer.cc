@@ -272,7 +272,8 @@ Status Lexer::LexString(Token* t, bool raw, bool bytes) {
           else AppendUtf8(&out, v);
           break;
         }
-        return Error(esc_pos, std::string("invalid escape sequence '\\") + e + "'");
+        return Error(esc_pos, "invalid escape sequence '\\" +
+                                  CharacterAt(pos_ - 1) + "'");
     }
   }
   if (!bytes && !internal::IsValidUtf8(out)) {

@@ -96,6 +96,10 @@ TEST(CompileTest, UnknownCharacterIsNamedWhole) {
   ASSERT_FALSE(q.ok());
   EXPECT_THAT(q.status().message(),
               HasSubstr("token recognition error at: '\u00e9'"));
+  auto e = Compile("'\\\u0430'", Env());
+  ASSERT_FALSE(e.ok());
+  EXPECT_THAT(e.status().message(),
+              HasSubstr("invalid escape sequence '\\\u0430'"));
 }
 
 TEST(CompileTest, UndeclaredVariableIsACompileError) {
