@@ -14,27 +14,30 @@ namespace {
 // larger frames too.
 constexpr std::size_t kWorkerStackBytes = 64 << 20;
 
-}  // namespace
-
-void RunWithWorkerStack(const std::function<void()>& fn) {
+// Starts `body(arg)` on a thread with kWorkerStackBytes of stack; `what`
+// names the thread in the error thrown when it cannot start.
+pthread_t StartBigStackThread(void* (*body)(void*), void* arg,
+                              const char* what) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   int err = pthread_attr_setstacksize(&attr, kWorkerStackBytes);
   pthread_t thread;
-  if (err == 0) {
-    err = pthread_create(
-        &thread, &attr,
-        [](void* f) -> void* {
-          (*static_cast<const std::function<void()>*>(f))();
-          return nullptr;
-        },
-        const_cast<std::function<void()>*>(&fn));
-  }
+  if (err == 0) err = pthread_create(&thread, &attr, body, arg);
   pthread_attr_destroy(&attr);
-  if (err != 0) {
-    throw std::system_error(err, std::generic_category(),
-                            "starting the server's event loop thread");
-  }
+  if (err != 0) throw std::system_error(err, std::generic_category(), what);
+  return thread;
+}
+
+}  // namespace
+
+void RunWithWorkerStack(const std::function<void()>& fn) {
+  pthread_t thread = StartBigStackThread(
+      [](void* f) -> void* {
+        (*static_cast<const std::function<void()>*>(f))();
+        return nullptr;
+      },
+      const_cast<std::function<void()>*>(&fn),
+      "starting the server's event loop thread");
   pthread_join(thread, nullptr);
 }
 
@@ -69,25 +72,12 @@ void WorkerPool::Join() {
 }
 
 void WorkerPool::StartWorker() {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  int err = pthread_attr_setstacksize(&attr, kWorkerStackBytes);
-  pthread_t thread;
-  if (err == 0) {
-    err = pthread_create(
-        &thread, &attr,
-        [](void* pool) -> void* {
-          static_cast<WorkerPool*>(pool)->Work();
-          return nullptr;
-        },
-        this);
-  }
-  pthread_attr_destroy(&attr);
-  if (err != 0) {
-    throw std::system_error(err, std::generic_category(),
-                            "starting a server worker thread");
-  }
-  workers_.push_back(thread);
+  workers_.push_back(StartBigStackThread(
+      [](void* pool) -> void* {
+        static_cast<WorkerPool*>(pool)->Work();
+        return nullptr;
+      },
+      this, "starting a server worker thread"));
 }
 
 void WorkerPool::Submit(void* job) {
