@@ -27,16 +27,6 @@ std::string Review(const std::string& name) {
   return ReadFile(FixturePath("admission/" + name));
 }
 
-// Polls `done` every 50ms for up to 10s.
-template <typename F>
-bool Eventually(F done) {
-  for (int i = 0; i < 200; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return false;
-}
-
 class ServeLifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace rayguard::testing {
@@ -43,6 +44,16 @@ class ServeProcess {
   int exit_code_ = -1;
   std::string log_path_;
 };
+
+// Polls `done` every 50ms for up to 10s; true once it holds.
+template <typename F>
+bool Eventually(F done) {
+  for (int i = 0; i < 200; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
 
 }  // namespace rayguard::testing
 

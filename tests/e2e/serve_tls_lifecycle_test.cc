@@ -24,16 +24,6 @@ using std::chrono::milliseconds;
 
 constexpr long kDay = 24 * 3600;
 
-// Polls `done` every 50ms for up to 10s.
-template <typename F>
-bool Eventually(F done) {
-  for (int i = 0; i < 200; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return false;
-}
-
 class ServeTlsLifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {

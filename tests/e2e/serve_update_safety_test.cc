@@ -23,16 +23,6 @@ using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Polls `done` every 50ms for up to 10s.
-template <typename F>
-bool Eventually(F done) {
-  for (int i = 0; i < 200; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return false;
-}
-
 // Denies heads outside the approved registry and, as a Warn, quotes a
 // credential annotation and the head's command in its message: policy
 // authors write such messages, and rayguard must not pass them on.
